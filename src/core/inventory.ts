@@ -1,0 +1,54 @@
+// The inventory model: what Lanyard knows about one workload identity, independent of Graph's wire shapes.
+
+export type IdentityKind = 'application' | 'servicePrincipal';
+/** Who published the application: our tenant, Microsoft, or someone else (a multi-tenant vendor). */
+export type Publisher = 'own' | 'microsoft' | 'third-party' | 'unknown';
+export type CredentialType = 'secret' | 'certificate' | 'federated';
+/** Where the credential is attached: Entra lets both the app object and its service principal hold one. */
+export type CredentialLocation = 'application' | 'servicePrincipal';
+
+export interface Credential {
+  /** keyId for secrets and certificates, the object id for federated credentials. */
+  keyId: string;
+  type: CredentialType;
+  location: CredentialLocation;
+  displayName: string | null;
+  /** First three characters of a secret, as Entra shows them; never more. */
+  hint: string | null;
+  /** base64 customKeyIdentifier of a certificate (its thumbprint by default). */
+  thumbprint: string | null;
+  usage: string | null;
+  startDateTime: string | null;
+  endDateTime: string | null;
+  /** Federated credentials only. */
+  issuer?: string;
+  subject?: string | null;
+  audiences?: string[];
+  name?: string;
+}
+
+export interface Owner {
+  objectId: string;
+  kind: 'user' | 'servicePrincipal' | 'unknown';
+  displayName: string | null;
+  userPrincipalName: string | null;
+  accountEnabled: boolean | null;
+}
+
+export interface Identity {
+  objectId: string;
+  kind: IdentityKind;
+  appId: string;
+  displayName: string;
+  /** Service principals only: Application, ManagedIdentity, Legacy, SocialIdp, ... */
+  servicePrincipalType: string | null;
+  /** Managed identities only. */
+  managedIdentityType: 'system-assigned' | 'user-assigned' | null;
+  publisher: Publisher;
+  appOwnerOrganizationId: string | null;
+  signInAudience: string | null;
+  accountEnabled: boolean | null;
+  createdDateTime: string | null;
+  owners: Owner[];
+  credentials: Credential[];
+}
