@@ -1,0 +1,52 @@
+// Filters over an inventory, as the `inventory` command and the API offer them. Pure: `now` is given.
+import type { Credential, CredentialType, Identity, Publisher } from './inventory.ts';
+
+export type IdentityTypeFilter = 'application' | 'service-principal' | 'managed-identity';
+
+export interface InventoryFilter {
+  types?: IdentityTypeFilter[];
+  publishers?: Publisher[];
+  credentialTypes?: CredentialType[];
+  /** Keep identities holding a credential that ends within this many ms (and has not ended yet). */
+  expiresWithinMs?: number;
+  /** Keep identities holding an already-expired credential. */
+  expired?: boolean;
+  /** Keep only identities without owners. Managed identities and Microsoft's apps have none by design. */
+  ownerless?: boolean;
+}
+
+export function identityType(identity: Identity): IdentityTypeFilter {
+  if (identity.kind === 'application') return 'application';
+  return identity.servicePrincipalType === 'ManagedIdentity' ? 'managed-identity' : 'service-principal';
+}
+
+const endsAt = (credential: Credential): number | null =>
+  credential.endDateTime ? Date.parse(credential.endDateTime) : null;
+
+export function isExpired(credential: Credential, now: number): boolean {
+  const end = endsAt(credential);
+  return end !== null && end <= now;
+}
+
+export function expiresWithin(credential: Credential, now: number, windowMs: number): boolean {
+  const end = endsAt(credential);
+  return end !== null && end > now && end <= now + windowMs;
+}
+
+export function matchesFilter(identity: Identity, filter: InventoryFilter, now: number): boolean {
+  if (filter.types?.length && !filter.types.includes(identityType(identity))) return false;
+  if (filter.publishers?.length && !filter.publishers.includes(identity.publisher)) return false;
+  if (filter.ownerless && identity.owners.length > 0) return false;
+  const credentials = filter.credentialTypes?.length
+    ? identity.credentials.filter((c) => filter.credentialTypes?.includes(c.type))
+    : identity.credentials;
+  if (filter.credentialTypes?.length && credentials.length === 0) return false;
+  if (filter.expired && !credentials.some((c) => isExpired(c, now))) return false;
+  const window = filter.expiresWithinMs;
+  if (window !== undefined && !credentials.some((c) => expiresWithin(c, now, window))) return false;
+  return true;
+}
+
+export function filterInventory(identities: Identity[], filter: InventoryFilter, now: number): Identity[] {
+  return identities.filter((identity) => matchesFilter(identity, filter, now));
+}
