@@ -1,0 +1,119 @@
+// Graph's HTTP errors, sorted into retry / refresh the token / give up, and normalised to Lanyard's named
+// errors with what to do about them. Messages carry Graph's code and text, never a token or a secret.
+import {
+  AuthFailed,
+  InvalidInput,
+  type LanyardError,
+  NotFound,
+  PermissionMissing,
+  Throttled,
+  UpstreamFailed,
+} from '../../core/errors.ts';
+
+export interface GraphErrorInfo {
+  code: string | null;
+  message: string | null;
+}
+
+/** Reads Graph's OData error body `{ error: { code, message } }`; tolerant of anything else. */
+export function parseGraphError(text: string): GraphErrorInfo {
+  try {
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const code = typeof body.error?.code === 'string' ? body.error.code : null;
+    const message = typeof body.error?.message === 'string' ? body.error.message : null;
+    return { code, message: message ? message.slice(0, 300) : null };
+  } catch {
+    return { code: null, message: null };
+  }
+}
+
+export type ResponseVerdict =
+  | { kind: 'ok' }
+  /** 429: wait Retry-After (or back off when Graph sends none), then retry. */
+  | { kind: 'throttled'; retryAfterMs: number | null }
+  /** 5xx and other transient answers: retry with backoff. */
+  | { kind: 'transient'; reason: string }
+  /** 401 with a bad or expired token: get a new token (with the challenge's claims) and retry once. */
+  | { kind: 'reauthenticate'; claims: string | null }
+  | { kind: 'fail' };
+
+/** What a Graph response status means for the request that got it. */
+export function judgeResponse(status: number, headers: Record<string, string | undefined>): ResponseVerdict {
+  if (status < 400) return { kind: 'ok' };
+  if (status === 429) return { kind: 'throttled', retryAfterMs: parseRetryAfter(headers['retry-after']) };
+  if (status === 401)
+    return { kind: 'reauthenticate', claims: parseClaimsChallenge(headers['www-authenticate']) };
+  if (status >= 500 || status === 408) return { kind: 'transient', reason: `HTTP ${status}` };
+  return { kind: 'fail' };
+}
+
+/** Retry-After in seconds (fractional allowed: Graph has sent `2.128`) or as an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** The decoded `claims` of a `WWW-Authenticate: Bearer ..., claims="<base64>"` challenge. */
+export function parseClaimsChallenge(header: string | undefined): string | null {
+  const encoded = header?.match(/claims="([^"]+)"/i)?.[1];
+  if (!encoded) return null;
+  try {
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    JSON.parse(decoded);
+    return decoded;
+  } catch {
+    // Already plain JSON in some challenges.
+    return encoded.startsWith('{') ? encoded : null;
+  }
+}
+
+export interface RequestContext {
+  method: string;
+  /** Path of the request without the host and query. */
+  path: string;
+  /** Permission the resource declaration needs, named when Graph denies access. */
+  permission?: string | undefined;
+}
+
+export function permissionFix(permission: string): string {
+  return (
+    `grant the Microsoft Graph application permission ${permission} to Lanyard's app ` +
+    '(Entra ID > App registrations > API permissions > Add a permission) and grant admin consent'
+  );
+}
+
+/** The named error for a Graph response that retrying cannot fix (or that retries did not fix). */
+export function normaliseGraphError(status: number, bodyText: string, request: RequestContext): LanyardError {
+  const { code, message } = parseGraphError(bodyText);
+  const what = `${request.method} ${request.path}`;
+  const graphSays = `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
+  if (status === 401) {
+    return new AuthFailed(`Graph rejected Lanyard's access token for ${what} (${graphSays})`, {
+      fix: "check that the token is issued for this cloud's Graph and that the app is enabled in the tenant",
+    });
+  }
+  if (status === 403) {
+    const permission = request.permission ?? 'the permission this read needs';
+    return new PermissionMissing(`the integration lacks ${permission} for ${what} (${graphSays})`, {
+      permission: request.permission,
+      fix: permissionFix(permission),
+    });
+  }
+  if (status === 404) return new NotFound(`Graph has no ${request.path} (${graphSays})`);
+  if (status === 429) {
+    return new Throttled(`Graph kept throttling ${what} (${graphSays})`, {
+      fix: 'run the scan later, or lower the concurrency of scans that share this app and tenant',
+    });
+  }
+  if (status === 400) {
+    return new InvalidInput(`Graph refused ${what} as malformed (${graphSays})`, {
+      fix: 'this is a Lanyard bug or an unsupported cloud; report it with the message above',
+    });
+  }
+  return new UpstreamFailed(`Graph failed ${what} (${graphSays})`, {
+    fix: 'retry later; check the Microsoft 365 service health if it persists',
+  });
+}

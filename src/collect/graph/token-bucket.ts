@@ -1,0 +1,137 @@
+// A token bucket with a FIFO queue of waiters and an injectable timer, so pacing is testable with a fake clock.
+
+/** Time source and one-shot timers; the real one is `systemTimer`, tests pass a fake. */
+export interface Timer {
+  now(): number;
+  /** Calls `fn` after `ms`; returns a function that cancels it. */
+  setTimeout(fn: () => void, ms: number): () => void;
+}
+
+export const systemTimer: Timer = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
+export interface TokenBucketOptions {
+  /** Tokens the bucket holds when full (the spendable part of the server's limit). */
+  capacity: number;
+  /** Time to refill from empty to full. */
+  refillMs: number;
+  timer: Timer;
+  /** Until when nothing may be taken (e.g. a server's Retry-After); checked on every wake. */
+  blockedUntil?: () => number;
+}
+
+export interface TokenBucket {
+  /** Resolves once `n` tokens are taken; waiters are served in arrival order. */
+  take(n: number, signal?: AbortSignal): Promise<void>;
+  /** Adds (positive) or removes (negative) tokens, e.g. when the server charged more than estimated. */
+  adjust(delta: number): void;
+  /** Lowers the level to at most `level` (the server says it has less left than we thought). */
+  cap(level: number): void;
+  level(): number;
+  /** Re-evaluates waiters, e.g. after the block was extended. */
+  wake(): void;
+}
+
+interface Waiter {
+  n: number;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+export function createTokenBucket({
+  capacity,
+  refillMs,
+  timer,
+  blockedUntil,
+}: TokenBucketOptions): TokenBucket {
+  const rate = capacity / refillMs;
+  let tokens = capacity;
+  let refilledAt = timer.now();
+  const queue: Waiter[] = [];
+  let cancelTimer: (() => void) | null = null;
+
+  function refill(): void {
+    const now = timer.now();
+    tokens = Math.min(capacity, tokens + (now - refilledAt) * rate);
+    refilledAt = now;
+  }
+
+  function schedule(ms: number): void {
+    cancelTimer?.();
+    cancelTimer = timer.setTimeout(
+      () => {
+        cancelTimer = null;
+        pump();
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
+  }
+
+  function pump(): void {
+    refill();
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      const blocked = (blockedUntil?.() ?? 0) - timer.now();
+      if (blocked > 0) {
+        schedule(blocked);
+        return;
+      }
+      // A request dearer than the whole bucket goes when the bucket is full, leaving it in debt.
+      const needed = Math.min(head.n, capacity);
+      if (tokens < needed) {
+        schedule((needed - tokens) / rate);
+        return;
+      }
+      tokens -= head.n;
+      queue.shift();
+      head.signal?.removeEventListener('abort', head.onAbort);
+      head.resolve();
+    }
+    cancelTimer?.();
+    cancelTimer = null;
+  }
+
+  return {
+    take(n, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = {
+          n,
+          resolve,
+          reject,
+          signal,
+          onAbort: () => {
+            const at = queue.indexOf(waiter);
+            if (at >= 0) queue.splice(at, 1);
+            reject(signal?.reason);
+            pump();
+          },
+        };
+        signal?.addEventListener('abort', waiter.onAbort, { once: true });
+        queue.push(waiter);
+        pump();
+      });
+    },
+    adjust(delta) {
+      refill();
+      tokens = Math.min(capacity, tokens + delta);
+      pump();
+    },
+    cap(level) {
+      refill();
+      tokens = Math.min(tokens, level);
+    },
+    level() {
+      refill();
+      return tokens;
+    },
+    wake: pump,
+  };
+}
