@@ -1,0 +1,183 @@
+// Finishes a scan in one transaction: assembles its staged facts into identities in SQL, writes the versions
+// that changed, records the scan and drops its staging rows. Readers see the previous scan until the commit.
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { InvalidInput, NotFound } from '../core/errors.ts';
+import type { Db } from './connect.ts';
+import { type Executor, rows } from './connect.ts';
+import { type ScanChanges, scans } from './schema.ts';
+import type { ScanRecord, ScanResult } from './types.ts';
+
+const STATUSES = new Set(['succeeded', 'partial', 'failed']);
+const { seq: _seq, ...recordColumns } = getTableColumns(scans);
+
+export async function commitScan(db: Db, scanId: number, result: ScanResult): Promise<ScanRecord> {
+  if (!STATUSES.has(result.status)) {
+    throw new InvalidInput(`a scan finishes as succeeded, partial or failed, not "${result.status}"`);
+  }
+  if (!(result.finishedAt instanceof Date) || Number.isNaN(result.finishedAt.getTime())) {
+    throw new InvalidInput('a scan needs the time it finished');
+  }
+  const [scan] = await rows<{ integration_id: string }>(
+    db,
+    sql`select integration_id from scans where id = ${scanId}`,
+  );
+  if (!scan) throw new NotFound(`no scan ${scanId}`);
+  const integrationId = scan.integration_id;
+  return db.transaction(async (tx) => {
+    // Lock the integration first (as deleting it does), then the scan: finishes of one integration commit
+    // one after another, so the versions follow commit order.
+    await tx.execute(sql`select 1 from integrations where id = ${integrationId} for update`);
+    const [locked] = await rows<{ status: string }>(
+      tx,
+      sql`select status from scans where id = ${scanId} for update`,
+    );
+    if (!locked) throw new NotFound(`no scan ${scanId}`);
+    if (locked.status !== 'running') throw new InvalidInput(`scan ${scanId} is already ${locked.status}`);
+    let seq: number | null = null;
+    let changes: ScanChanges | null = null;
+    if (result.status !== 'failed') {
+      const [next] = await rows<{ seq: number }>(
+        tx,
+        sql`select (coalesce(max(seq), 0) + 1)::int as seq from scans where integration_id = ${integrationId}`,
+      );
+      seq = next!.seq;
+      await assemble(tx, scanId);
+      changes = await writeVersions(tx, {
+        scanId,
+        integrationId,
+        seq,
+        removals: result.status === 'succeeded',
+      });
+    }
+    await tx.execute(sql`delete from scan_facts where scan_id = ${scanId}`);
+    const [record] = await tx
+      .update(scans)
+      .set({
+        status: result.status,
+        reason: result.reason ?? null,
+        summary: result.summary ?? null,
+        finishedAt: result.finishedAt,
+        seq,
+        changes,
+      })
+      .where(eq(scans.id, scanId))
+      .returning(recordColumns);
+    return record!;
+  });
+}
+
+/**
+ * Builds one identity per object into a temporary table: the latest identity fact, its owners replaced by the
+ * owners facts (when any arrived), federated credentials appended; owners sorted by objectId and credentials
+ * by (type, keyId) in byte order, so equal content gives equal jsonb text and equal hashes on any database.
+ */
+async function assemble(tx: Executor, scanId: number): Promise<void> {
+  await tx.execute(sql`
+    create temporary table lanyard_assembled (
+      object_id text primary key, kind text not null, app_id text not null, display_name text not null,
+      data jsonb not null, hash text not null
+    ) on commit drop`);
+  await tx.execute(sql`
+    with ident as (
+      select distinct on (object_id) object_id, data
+      from scan_facts where scan_id = ${scanId} and aspect = 'identity'
+      order by object_id, id desc
+    ),
+    owner_elems as (
+      select distinct on (x.object_id, x.e->>'objectId') x.object_id, x.e
+      from (
+        select f.object_id, e, f.id as prio
+        from scan_facts f cross join lateral jsonb_array_elements(f.data) e
+        where f.scan_id = ${scanId} and f.aspect = 'owners'
+        union all
+        select i.object_id, e, 0
+        from ident i cross join lateral jsonb_array_elements(i.data->'owners') e
+        where not exists (
+          select 1 from scan_facts f
+          where f.scan_id = ${scanId} and f.aspect = 'owners' and f.object_id = i.object_id
+        )
+      ) x
+      order by x.object_id, x.e->>'objectId', x.prio desc
+    ),
+    owners as (
+      select object_id, jsonb_agg(e order by e->>'objectId' collate "C") as list
+      from owner_elems group by object_id
+    ),
+    cred_elems as (
+      select distinct on (x.object_id, x.e->>'type', x.e->>'location', x.e->>'keyId') x.object_id, x.e
+      from (
+        select i.object_id, e, 0::bigint as prio
+        from ident i cross join lateral jsonb_array_elements(i.data->'credentials') e
+        union all
+        select f.object_id, e, f.id
+        from scan_facts f cross join lateral jsonb_array_elements(f.data) e
+        where f.scan_id = ${scanId} and f.aspect = 'federated'
+      ) x
+      order by x.object_id, x.e->>'type', x.e->>'location', x.e->>'keyId', x.prio desc
+    ),
+    creds as (
+      select object_id,
+        jsonb_agg(e order by e->>'type' collate "C", e->>'keyId' collate "C", e->>'location' collate "C") as list
+      from cred_elems group by object_id
+    )
+    insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
+    select i.object_id, a.data->>'kind', a.data->>'appId', a.data->>'displayName', a.data, md5(a.data::text)
+    from ident i
+    left join owners o on o.object_id = i.object_id
+    left join creds c on c.object_id = i.object_id
+    cross join lateral (
+      select i.data || jsonb_build_object(
+        'owners', coalesce(o.list, '[]'::jsonb),
+        'credentials', coalesce(c.list, '[]'::jsonb)
+      ) as data
+    ) a`);
+  await tx.execute(sql`analyze lanyard_assembled`);
+}
+
+async function writeVersions(
+  tx: Executor,
+  at: { scanId: number; integrationId: string; seq: number; removals: boolean },
+): Promise<ScanChanges> {
+  const { scanId, integrationId, seq } = at;
+  const changed = await count(
+    tx,
+    sql`update identity_versions v
+        set ended_scan_id = ${scanId}::int, ended_seq = ${seq}::int, end_reason = 'changed'
+        from lanyard_assembled a
+        where v.integration_id = ${integrationId} and v.ended_seq is null
+          and v.object_id = a.object_id and v.hash <> a.hash
+        returning 1`,
+  );
+  // Only a complete (succeeded) scan may say an identity is gone: absence from a partial scan proves nothing.
+  const removed = at.removals
+    ? await count(
+        tx,
+        sql`update identity_versions v
+            set ended_scan_id = ${scanId}::int, ended_seq = ${seq}::int, end_reason = 'removed'
+            where v.integration_id = ${integrationId} and v.ended_seq is null
+              and not exists (select 1 from lanyard_assembled a where a.object_id = v.object_id)
+            returning 1`,
+      )
+    : 0;
+  const inserted = await count(
+    tx,
+    sql`insert into identity_versions
+          (integration_id, object_id, kind, app_id, display_name, hash, data, added_scan_id, added_seq)
+        select ${integrationId}::uuid, a.object_id, a.kind, a.app_id, a.display_name, a.hash, a.data, ${scanId}::int, ${seq}::int
+        from lanyard_assembled a
+        where not exists (
+          select 1 from identity_versions v
+          where v.integration_id = ${integrationId} and v.ended_seq is null and v.object_id = a.object_id
+        )
+        returning 1`,
+  );
+  return { added: inserted - changed, changed, removed };
+}
+
+async function count(tx: Executor, statement: ReturnType<typeof sql>): Promise<number> {
+  const [row] = await rows<{ n: number }>(
+    tx,
+    sql`with affected as (${statement}) select count(*)::int as n from affected`,
+  );
+  return row!.n;
+}

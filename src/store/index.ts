@@ -1,0 +1,85 @@
+// Lanyard's store: a versioned inventory on PGlite (one process, a local directory) or PostgreSQL (shared).
+import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { InvalidInput, StoreLocked } from '../core/errors.ts';
+import { type Connection, connectPglite, connectPostgres } from './connect.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { createIntegrations } from './integrations.ts';
+import { createInventory } from './inventory.ts';
+import { createScans } from './scans.ts';
+import type { Store, StoreOptions } from './types.ts';
+
+export type * from './types.ts';
+
+/** Where PGlite keeps its files when no directory is given. */
+export const DEFAULT_DATA_DIR = join('.lanyard', 'data');
+const IN_MEMORY = 'memory://';
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  if (options.url !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(options.url)) {
+      throw new InvalidInput('the database URL must start with postgres:// or postgresql://');
+    }
+    if (options.dataDir !== undefined)
+      throw new InvalidInput('give a database URL or a data directory, not both');
+    const connection = await connectPostgres(options.url, options.schema);
+    return assemble(connection, undefined);
+  }
+  if (options.schema !== undefined) throw new InvalidInput('a schema applies to PostgreSQL only');
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  if (dataDir === IN_MEMORY) return assemble(await connectPglite(IN_MEMORY), undefined);
+  const directory = resolve(dataDir);
+  const lock = await acquireDataDirLock(directory);
+  try {
+    return assemble(await connectPglite(directory), lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function assemble(connection: Connection, lock: DataDirLock | undefined): Promise<Store> {
+  let closed = false;
+  // Writes stop once the store is closed or its lock was lost: another process may own the directory now.
+  const guard = () => {
+    if (closed) throw new InvalidInput('the store is closed');
+    if (lock?.compromised) {
+      throw new StoreLocked(`the store lost its lock: ${lock.compromised.message}`, {
+        cause: lock.compromised,
+        fix: 'run the command again',
+      });
+    }
+  };
+  if (lock) await abandonRunningScans(connection);
+  return {
+    kind: connection.kind,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await connection.close();
+      } finally {
+        await lock?.release();
+      }
+    },
+    integrations: createIntegrations(connection.db, guard),
+    scans: createScans(connection.db, guard),
+    inventory: createInventory(connection.db),
+  };
+}
+
+/**
+ * With the directory locked, no other process can be writing: a scan still running was left by a process
+ * that ended without finishing it. Record it as failed so it does not look alive forever.
+ */
+async function abandonRunningScans(connection: Connection): Promise<void> {
+  await connection.db.transaction(async (tx) => {
+    await tx.execute(
+      sql`delete from scan_facts where scan_id in (select id from scans where status = 'running')`,
+    );
+    await tx.execute(sql`
+      update scans set status = 'failed', finished_at = now(),
+        reason = 'abandoned: the process running it ended before it finished'
+      where status = 'running'`);
+  });
+}

@@ -1,0 +1,157 @@
+// Reads of the versioned inventory: what is true now, at a scan or on a date, one identity's history, a diff.
+// A version is visible at commit point `seq` of its integration when addedSeq <= seq < endedSeq (or still open).
+import { type SQL, sql } from 'drizzle-orm';
+import { InvalidInput, NotFound } from '../core/errors.ts';
+import type { Identity } from '../core/inventory.ts';
+import { type Db, rows } from './connect.ts';
+import type { HistoryEntry, InventoryDiff, InventoryMatch, InventoryQuery, Store } from './types.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const BY_NAME = sql`lower(v.display_name) collate "C", v.object_id collate "C"`;
+
+export function createInventory(db: Db): Store['inventory'] {
+  /** The commit point a scan stands for; only committed (succeeded or partial) scans have one. */
+  async function pointOf(scanId: number): Promise<{ integrationId: string; seq: number }> {
+    const [scan] =
+      Number.isSafeInteger(scanId) && scanId > 0 && scanId < 2 ** 31
+        ? await rows<{ integration_id: string; status: string; seq: number | null }>(
+            db,
+            sql`select integration_id, status, seq from scans where id = ${scanId}::int`,
+          )
+        : [];
+    if (!scan)
+      throw new NotFound(`no scan ${scanId}`, {
+        fix: 'see the scan ids in `lanyard integration show <name>`',
+      });
+    if (scan.seq === null) {
+      throw new InvalidInput(`scan ${scanId} is ${scan.status}: it recorded no inventory`, {
+        fix: 'choose a succeeded or partial scan',
+      });
+    }
+    return { integrationId: scan.integration_id, seq: scan.seq };
+  }
+
+  /** A query over the versions (aliased `v`) visible for the query; undefined when none can be. */
+  async function visible(query: InventoryQuery): Promise<SQL | undefined> {
+    const { integrationId, asOf } = query;
+    if (integrationId !== undefined && !UUID.test(integrationId)) return undefined;
+    const ofIntegration = integrationId ? sql`and v.integration_id = ${integrationId}::uuid` : sql``;
+    if (!asOf) return sql`select v.* from identity_versions v where v.ended_seq is null ${ofIntegration}`;
+    if ('scanId' in asOf) {
+      const point = await pointOf(asOf.scanId);
+      if (integrationId && point.integrationId !== integrationId) {
+        throw new InvalidInput(`scan ${asOf.scanId} belongs to another integration`);
+      }
+      return sql`select v.* from identity_versions v
+        where v.integration_id = ${point.integrationId}::uuid
+          and v.added_seq <= ${point.seq}::int and (v.ended_seq is null or v.ended_seq > ${point.seq}::int)`;
+    }
+    if (!(asOf.date instanceof Date) || Number.isNaN(asOf.date.getTime())) {
+      throw new InvalidInput('the as-of date is not a valid date');
+    }
+    // Per integration, the latest committed scan finished at or before the date.
+    const ofScans = integrationId ? sql`and s.integration_id = ${integrationId}::uuid` : sql``;
+    return sql`select v.* from identity_versions v
+      join (
+        select distinct on (s.integration_id) s.integration_id, s.seq from scans s
+        where s.seq is not null and s.finished_at <= ${asOf.date.toISOString()}::timestamptz ${ofScans}
+        order by s.integration_id, s.seq desc
+      ) p on p.integration_id = v.integration_id
+      where v.added_seq <= p.seq and (v.ended_seq is null or v.ended_seq > p.seq)`;
+  }
+
+  return {
+    async list(query: InventoryQuery = {}): Promise<Identity[]> {
+      const versions = await visible(query);
+      if (!versions) return [];
+      const found = await rows<{ data: Identity }>(
+        db,
+        sql`select v.data from (${versions}) v order by ${BY_NAME}`,
+      );
+      return found.map((row) => row.data);
+    },
+
+    async find(lookup: string, query: InventoryQuery = {}): Promise<InventoryMatch[]> {
+      const versions = await visible(query);
+      const text = lookup.trim();
+      if (!versions || !text) return [];
+      // Graph writes GUIDs in lower case; a pasted upper-case id still matches.
+      const id = UUID.test(text) ? text.toLowerCase() : text;
+      const found = await rows<{ integration_id: string; data: Identity }>(
+        db,
+        sql`select v.integration_id, v.data from (${versions}) v
+            where v.object_id = ${id} or v.app_id = ${id} or lower(v.display_name) = lower(${text})
+            order by v.integration_id, ${BY_NAME}`,
+      );
+      return found.map((row) => ({ integrationId: row.integration_id, identity: row.data }));
+    },
+
+    async history(integrationId: string, objectId: string): Promise<HistoryEntry[]> {
+      if (!UUID.test(integrationId)) return [];
+      const versions = await rows<{
+        data: Identity;
+        added_scan_id: number;
+        added_at: Date;
+        ended_scan_id: number | null;
+        ended_at: Date | null;
+        end_reason: 'changed' | 'removed' | null;
+      }>(
+        db,
+        sql`select v.data, v.added_scan_id, sa.finished_at as added_at,
+                   v.ended_scan_id, se.finished_at as ended_at, v.end_reason
+            from identity_versions v
+            join scans sa on sa.id = v.added_scan_id
+            left join scans se on se.id = v.ended_scan_id
+            where v.integration_id = ${integrationId}::uuid and v.object_id = ${objectId}
+            order by v.added_seq`,
+      );
+      const entries: HistoryEntry[] = [];
+      let present = false;
+      for (const version of versions) {
+        entries.push({
+          scanId: version.added_scan_id,
+          at: version.added_at,
+          change: present ? 'changed' : 'added',
+          identity: version.data,
+        });
+        present = version.end_reason !== 'removed';
+        if (version.end_reason === 'removed') {
+          entries.push({
+            scanId: version.ended_scan_id!,
+            at: version.ended_at!,
+            change: 'removed',
+            identity: null,
+          });
+        }
+      }
+      return entries;
+    },
+
+    async diff(fromScanId: number, toScanId: number): Promise<InventoryDiff> {
+      const from = await pointOf(fromScanId);
+      const to = await pointOf(toScanId);
+      if (from.integrationId !== to.integrationId) {
+        throw new InvalidInput(`scans ${fromScanId} and ${toScanId} belong to different integrations`);
+      }
+      const at = (seq: number) => sql`
+        select object_id, hash, data from identity_versions
+        where integration_id = ${from.integrationId}::uuid
+          and added_seq <= ${seq}::int and (ended_seq is null or ended_seq > ${seq}::int)`;
+      const pairs = await rows<{ before: Identity | null; after: Identity | null }>(
+        db,
+        sql`with a as (${at(from.seq)}), b as (${at(to.seq)})
+            select a.data as before, b.data as after
+            from a full join b on a.object_id = b.object_id
+            where a.hash is distinct from b.hash
+            order by coalesce(b.object_id, a.object_id) collate "C"`,
+      );
+      const diff: InventoryDiff = { added: [], removed: [], changed: [] };
+      for (const { before, after } of pairs) {
+        if (before && after) diff.changed.push({ before, after });
+        else if (after) diff.added.push(after);
+        else if (before) diff.removed.push(before);
+      }
+      return diff;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// The store's one drizzle pg-core schema: integrations, scans, staged facts and identity versions.
+// drizzle-kit generates the SQL migrations in ./migrations from this file (see drizzle.config.ts).
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { AuthSettings, CloudEndpoints } from '../core/integration-config.ts';
+
+export const integrations = pgTable('integrations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique('integrations_name_unique'),
+  provider: text('provider').$type<'azure'>().notNull(),
+  tenantId: text('tenant_id').notNull(),
+  clientId: text('client_id').notNull(),
+  auth: jsonb('auth').$type<AuthSettings>().notNull(),
+  cloud: jsonb('cloud').$type<CloudEndpoints>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type ScanStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+export interface ScanChanges {
+  added: number;
+  changed: number;
+  removed: number;
+}
+
+export const scans = pgTable(
+  'scans',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    status: text('status').$type<ScanStatus>().notNull().default('running'),
+    reason: text('reason'),
+    summary: jsonb('summary').$type<unknown>(),
+    /** What this scan changed in the versions; null until it commits (and for failed scans). */
+    changes: jsonb('changes').$type<ScanChanges>(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * Commit order within the integration (1, 2, ...), set when a succeeded or partial scan commits.
+     * Versions are ordered by it rather than by id, because scans may finish in another order than they began.
+     */
+    seq: integer('seq'),
+  },
+  (t) => [
+    index('scans_integration_idx').on(t.integrationId, t.seq),
+    uniqueIndex('scans_integration_seq_unique').on(t.integrationId, t.seq),
+    check('scans_status_check', sql`${t.status} in ('running', 'succeeded', 'partial', 'failed')`),
+  ],
+);
+
+/** Facts staged by a running scan as pages arrive; assembled and deleted when the scan finishes. */
+export const scanFacts = pgTable(
+  'scan_facts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    scanId: integer('scan_id')
+      .notNull()
+      .references(() => scans.id, { onDelete: 'cascade' }),
+    aspect: text('aspect').$type<'identity' | 'owners' | 'federated'>().notNull(),
+    objectId: text('object_id').notNull(),
+    /** identity: the Identity; owners: Owner[]; federated: Credential[]. */
+    data: jsonb('data').notNull(),
+  },
+  (t) => [index('scan_facts_scan_idx').on(t.scanId, t.aspect, t.objectId)],
+);
+
+/**
+ * One row per version of an identity: valid from the commit of `addedSeq` until the commit of `endedSeq`.
+ * An unchanged identity (same content hash) keeps its open row, so a rescan writes nothing for it.
+ */
+export const identityVersions = pgTable(
+  'identity_versions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    objectId: text('object_id').notNull(),
+    kind: text('kind').notNull(),
+    appId: text('app_id').notNull(),
+    displayName: text('display_name').notNull(),
+    /** md5 of the canonical jsonb text of `data`: equal content, equal hash, on PGlite and PostgreSQL alike. */
+    hash: text('hash').notNull(),
+    data: jsonb('data').notNull(),
+    addedScanId: integer('added_scan_id').notNull(),
+    addedSeq: integer('added_seq').notNull(),
+    endedScanId: integer('ended_scan_id'),
+    endedSeq: integer('ended_seq'),
+    /** Why the version ended: a newer version replaced it, or the identity was gone from a succeeded scan. */
+    endReason: text('end_reason').$type<'changed' | 'removed'>(),
+  },
+  (t) => [
+    uniqueIndex('identity_versions_open_unique')
+      .on(t.integrationId, t.objectId)
+      .where(sql`${t.endedSeq} is null`),
+    index('identity_versions_object_idx').on(t.integrationId, t.objectId, t.addedSeq),
+    index('identity_versions_added_idx').on(t.integrationId, t.addedSeq),
+    index('identity_versions_app_idx').on(t.appId),
+    index('identity_versions_name_idx').on(sql`lower(${t.displayName})`),
+    index('identity_versions_object_id_idx').on(t.objectId),
+  ],
+);
+
+export type IntegrationRow = typeof integrations.$inferSelect;
+export type NewIntegrationRow = typeof integrations.$inferInsert;
+export type ScanRow = typeof scans.$inferSelect;

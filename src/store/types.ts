@@ -1,0 +1,94 @@
+// The store's public contract: what the services, the CLI and the server may call.
+import type { AsOf } from '../core/as-of.ts';
+import type { IdentityFact } from '../core/facts.ts';
+import type { IntegrationInput } from '../core/integration-config.ts';
+import type { Identity } from '../core/inventory.ts';
+import type { IntegrationRow, ScanRow } from './schema.ts';
+
+export type { ScanChanges, ScanStatus } from './schema.ts';
+export type { AsOf, IdentityFact };
+
+export interface StoreOptions {
+  /** postgres:// or postgresql:// URL: use that PostgreSQL server (many processes may share it). */
+  url?: string;
+  /** PGlite data directory (default `.lanyard/data` under the working directory); `memory://` keeps it in memory. */
+  dataDir?: string;
+  /** PostgreSQL only: the schema that holds Lanyard's tables and its migrations journal (default public). */
+  schema?: string;
+}
+
+/** An Entra tenant Lanyard scans and how it signs in to it: references to secrets, never their values. */
+export type Integration = IntegrationRow;
+export type NewIntegration = IntegrationInput & { provider?: 'azure' };
+
+/** A scan as recorded; `changes` counts what a committed (succeeded or partial) scan changed. */
+export type ScanRecord = Omit<ScanRow, 'seq'>;
+
+export interface ScanResult {
+  status: 'succeeded' | 'partial' | 'failed';
+  reason?: string;
+  /** Free-form JSON: counts, requests, resource units, warnings. */
+  summary: unknown;
+  finishedAt: Date;
+}
+
+/** Streams one scan's facts into the store; nothing is visible to readers until `finish` commits. */
+export interface ScanWriter {
+  readonly id: number;
+  stage(facts: IdentityFact[]): Promise<void>;
+  finish(result: ScanResult): Promise<ScanRecord>;
+}
+
+export interface InventoryQuery {
+  integrationId?: string;
+  /** Absent: the latest committed scan of each integration. */
+  asOf?: AsOf;
+}
+
+export interface InventoryMatch {
+  integrationId: string;
+  identity: Identity;
+}
+
+export interface HistoryEntry {
+  scanId: number;
+  at: Date;
+  change: 'added' | 'changed' | 'removed';
+  /** The identity as of that scan; null when it was removed. */
+  identity: Identity | null;
+}
+
+export interface InventoryDiff {
+  added: Identity[];
+  removed: Identity[];
+  changed: Array<{ before: Identity; after: Identity }>;
+}
+
+export interface Store {
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+  integrations: {
+    /** Conflict when the name is taken. */
+    create(input: NewIntegration): Promise<Integration>;
+    list(): Promise<Integration[]>;
+    get(name: string): Promise<Integration | undefined>;
+    /** Deletes it with its scans and versions; false when there was none by that name. */
+    delete(name: string): Promise<boolean>;
+  };
+  scans: {
+    /** NotFound when the integration does not exist. */
+    begin(integrationId: string, startedAt: Date): Promise<ScanWriter>;
+    /** Oldest first. */
+    list(integrationId?: string): Promise<ScanRecord[]>;
+    get(id: number): Promise<ScanRecord | undefined>;
+  };
+  inventory: {
+    list(query?: InventoryQuery): Promise<Identity[]>;
+    /** By object id, app id or display name (exact, case-insensitive). */
+    find(lookup: string, query?: InventoryQuery): Promise<InventoryMatch[]>;
+    /** Every change of one identity, oldest first. */
+    history(integrationId: string, objectId: string): Promise<HistoryEntry[]>;
+    /** What changed from one committed scan to another of the same integration. */
+    diff(fromScanId: number, toScanId: number): Promise<InventoryDiff>;
+  };
+}
