@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { InvalidInput, NotFound } from '../../src/core/errors.ts';
+import type { Store } from '../../src/store/index.ts';
+import { forEachDatabase } from '../support/databases.ts';
+import { asFacts, federated, identity, newIntegration, owner, scan, secret } from './fixtures.ts';
+
+forEachDatabase('store scans', (db) => {
+  let store: Store;
+  before(async () => {
+    store = await db.open();
+  });
+  after(() => store.close());
+  const integration = async () => (await store.integrations.create(newIntegration())).id;
+  const ids = async (integrationId: string) =>
+    (await store.inventory.list({ integrationId })).map((i) => i.objectId).sort();
+
+  test('records a scan from begin to finish', async () => {
+    const id = await integration();
+    const startedAt = new Date('2026-03-01T10:00:00Z');
+    const writer = await store.scans.begin(id, startedAt);
+    const running = await store.scans.get(writer.id);
+    assert.equal(running?.status, 'running');
+    assert.equal(running?.finishedAt, null);
+    await writer.stage(asFacts([identity('a'), identity('b')]));
+    const finishedAt = new Date('2026-03-01T10:05:00Z');
+    const record = await writer.finish({
+      status: 'succeeded',
+      summary: { requests: 3, warnings: [] },
+      finishedAt,
+    });
+    assert.deepEqual(record, {
+      id: writer.id,
+      integrationId: id,
+      status: 'succeeded',
+      reason: null,
+      summary: { requests: 3, warnings: [] },
+      changes: { added: 2, changed: 0, removed: 0 },
+      startedAt,
+      finishedAt,
+    });
+    assert.deepEqual(await store.scans.get(writer.id), record);
+    assert.deepEqual(
+      (await store.scans.list(id)).map((s) => s.id),
+      [writer.id],
+    );
+    assert.ok((await store.scans.list()).some((s) => s.id === writer.id));
+    await assert.rejects(writer.stage(asFacts([identity('c')])), InvalidInput);
+    await assert.rejects(writer.finish({ status: 'failed', summary: {}, finishedAt }), InvalidInput);
+  });
+
+  test('begin on an unknown integration is NotFound', async () => {
+    await assert.rejects(store.scans.begin('00000000-0000-4000-8000-000000000000', new Date()), NotFound);
+    await assert.rejects(store.scans.begin('not-a-uuid', new Date()), NotFound);
+  });
+
+  test('readers see the previous scan until the next one commits', async () => {
+    const id = await integration();
+    await scan(store, id, asFacts([identity('old-1'), identity('old-2')]));
+    const writer = await store.scans.begin(id, new Date());
+    await writer.stage(asFacts([identity('old-1'), identity('new-1')]));
+    assert.deepEqual(await ids(id), ['old-1', 'old-2']);
+    await writer.stage(asFacts([identity('new-2')]));
+    assert.deepEqual(await ids(id), ['old-1', 'old-2']);
+    await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    assert.deepEqual(await ids(id), ['new-1', 'new-2', 'old-1']);
+  });
+
+  test('an unchanged identity adds no version; a changed one adds one', async () => {
+    const id = await integration();
+    await scan(store, id, asFacts([identity('same'), identity('edit')]));
+    const unchanged = await scan(store, id, asFacts([identity('same'), identity('edit')]));
+    assert.deepEqual(unchanged.changes, { added: 0, changed: 0, removed: 0 });
+    assert.equal((await store.inventory.history(id, 'same')).length, 1);
+
+    const changed = await scan(
+      store,
+      id,
+      asFacts([identity('same'), identity('edit', { displayName: 'Edited', credentials: [secret('k1')] })]),
+    );
+    assert.deepEqual(changed.changes, { added: 0, changed: 1, removed: 0 });
+    assert.equal((await store.inventory.history(id, 'same')).length, 1);
+    const history = await store.inventory.history(id, 'edit');
+    assert.deepEqual(
+      history.map((h) => h.change),
+      ['added', 'changed'],
+    );
+    assert.equal(history[1]?.identity?.displayName, 'Edited');
+  });
+
+  test('the same content in another order is unchanged (arrays are sorted)', async () => {
+    const id = await integration();
+    const creds = [secret('k2'), federated('f1', 'repo:a'), secret('k1')];
+    await scan(
+      store,
+      id,
+      asFacts([identity('x', { credentials: creds, owners: [owner('u2'), owner('u1')] })]),
+    );
+    const again = await scan(
+      store,
+      id,
+      asFacts([identity('x', { credentials: [...creds].reverse(), owners: [owner('u1'), owner('u2')] })]),
+    );
+    assert.deepEqual(again.changes, { added: 0, changed: 0, removed: 0 });
+  });
+
+  test('a succeeded scan removes the identities it did not see', async () => {
+    const id = await integration();
+    await scan(store, id, asFacts([identity('stay'), identity('leave')]));
+    const second = await scan(store, id, asFacts([identity('stay')]));
+    assert.deepEqual(second.changes, { added: 0, changed: 0, removed: 1 });
+    assert.deepEqual(await ids(id), ['stay']);
+    assert.deepEqual(
+      (await store.inventory.history(id, 'leave')).map((h) => [h.change, h.identity?.objectId ?? null]),
+      [
+        ['added', 'leave'],
+        ['removed', null],
+      ],
+    );
+    // Seen again later: added anew.
+    await scan(store, id, asFacts([identity('stay'), identity('leave')]));
+    assert.deepEqual(
+      (await store.inventory.history(id, 'leave')).map((h) => h.change),
+      ['added', 'removed', 'added'],
+    );
+  });
+
+  test('a partial scan applies adds and changes but removes nothing', async () => {
+    const id = await integration();
+    await scan(store, id, asFacts([identity('a'), identity('b'), identity('c')]));
+    const partial = await scan(store, id, asFacts([identity('a', { displayName: 'A2' }), identity('d')]), {
+      status: 'partial',
+      reason: 'throttled',
+    });
+    assert.equal(partial.status, 'partial');
+    assert.equal(partial.reason, 'throttled');
+    assert.deepEqual(partial.changes, { added: 1, changed: 1, removed: 0 });
+    assert.deepEqual(await ids(id), ['a', 'b', 'c', 'd']);
+    const a = (await store.inventory.list({ integrationId: id })).find((i) => i.objectId === 'a');
+    assert.equal(a?.displayName, 'A2');
+  });
+
+  test('a failed scan changes nothing and records its reason', async () => {
+    const id = await integration();
+    const first = await scan(store, id, asFacts([identity('a'), identity('b')]));
+    const failed = await scan(
+      store,
+      id,
+      asFacts([identity('a', { displayName: 'changed' }), identity('z')]),
+      {
+        status: 'failed',
+        reason: 'token expired',
+        summary: { requests: 1 },
+      },
+    );
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.reason, 'token expired');
+    assert.deepEqual(failed.summary, { requests: 1 });
+    assert.equal(failed.changes, null);
+    const now = await store.inventory.list({ integrationId: id });
+    assert.deepEqual(now, await store.inventory.list({ integrationId: id, asOf: { scanId: first.id } }));
+    assert.deepEqual(
+      now.map((i) => [i.objectId, i.displayName]),
+      [
+        ['a', 'App a'],
+        ['b', 'App b'],
+      ],
+    );
+    await assert.rejects(store.inventory.list({ asOf: { scanId: failed.id } }), InvalidInput);
+  });
+
+  test('assembles aspects: owners replace, federated credentials append, both sorted', async () => {
+    const id = await integration();
+    const writer = await store.scans.begin(id, new Date());
+    await writer.stage([
+      {
+        aspect: 'identity',
+        identity: identity('app', { owners: [owner('listed')], credentials: [secret('s2'), secret('s1')] }),
+      },
+      { aspect: 'identity', identity: identity('lonely', { owners: [owner('u9'), owner('u3')] }) },
+      { aspect: 'identity', identity: identity('emptied', { owners: [owner('u5')] }) },
+    ]);
+    // Aspects may arrive in later pages, and before or after their identity.
+    await writer.stage([
+      { aspect: 'owners', objectId: 'app', owners: [owner('u2'), owner('u1')] },
+      {
+        aspect: 'federated',
+        objectId: 'app',
+        credentials: [federated('f2', 'repo:b'), federated('f1', 'repo:a')],
+      },
+      { aspect: 'owners', objectId: 'emptied', owners: [] },
+      { aspect: 'owners', objectId: 'unknown-object', owners: [owner('u7')] },
+    ]);
+    await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    const byId = new Map((await store.inventory.list({ integrationId: id })).map((i) => [i.objectId, i]));
+    assert.deepEqual([...byId.keys()].sort(), ['app', 'emptied', 'lonely']);
+    const app = byId.get('app')!;
+    assert.deepEqual(
+      app.owners.map((o) => o.objectId),
+      ['u1', 'u2'],
+    );
+    assert.deepEqual(
+      app.credentials.map((c) => [c.type, c.keyId]),
+      [
+        ['federated', 'f1'],
+        ['federated', 'f2'],
+        ['secret', 's1'],
+        ['secret', 's2'],
+      ],
+    );
+    assert.deepEqual(app.credentials[0], federated('f1', 'repo:a'));
+    assert.deepEqual(
+      byId.get('lonely')!.owners.map((o) => o.objectId),
+      ['u3', 'u9'],
+    );
+    assert.deepEqual(byId.get('emptied')!.owners, []);
+  });
+
+  test('the latest fact about an object wins', async () => {
+    const id = await integration();
+    const writer = await store.scans.begin(id, new Date());
+    await writer.stage(asFacts([identity('dup', { displayName: 'first' })]));
+    await writer.stage(asFacts([identity('dup', { displayName: 'second' })]));
+    await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    assert.deepEqual(
+      (await store.inventory.list({ integrationId: id })).map((i) => i.displayName),
+      ['second'],
+    );
+  });
+
+  test('rejects facts that carry a secret value, and stages nothing of the batch', async () => {
+    const id = await integration();
+    const writer = await store.scans.begin(id, new Date());
+    const leaky = { ...secret('k1'), secretText: 'abc~s3cr3t-value' };
+    await assert.rejects(
+      writer.stage(asFacts([identity('ok'), identity('leak', { credentials: [leaky] })])),
+      (error) => {
+        assert.ok(error instanceof InvalidInput);
+        assert.match(error.message, /secretText/);
+        assert.doesNotMatch(error.message, /s3cr3t/);
+        return true;
+      },
+    );
+    const keyed = { ...secret('k2'), type: 'certificate' as const, key: 'MIIBIjANBgkq' };
+    await assert.rejects(
+      writer.stage([{ aspect: 'federated', objectId: 'x', credentials: [keyed] }]),
+      InvalidInput,
+    );
+    await assert.rejects(writer.stage(asFacts([{ ...identity('v'), value: 'pa55' } as never])), InvalidInput);
+    const record = await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    assert.deepEqual(record.changes, { added: 0, changed: 0, removed: 0 });
+  });
+
+  test('stages large batches in several statements', async () => {
+    const id = await integration();
+    const many = Array.from({ length: 5_000 }, (_, n) => identity(`obj-${String(n).padStart(5, '0')}`));
+    const record = await scan(store, id, asFacts(many));
+    assert.deepEqual(record.changes, { added: 5_000, changed: 0, removed: 0 });
+    assert.equal((await store.inventory.list({ integrationId: id })).length, 5_000);
+  });
+});
