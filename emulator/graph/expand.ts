@@ -1,0 +1,55 @@
+// `$expand` of owners / federatedIdentityCredentials on applications and service principals, with Graph's
+// directory limits: at most 20 expanded items per object and no nextLink inside (facts §2), and only one
+// expanded navigation property per request (the stricter reading; see GraphLimits).
+import type { EmulatedApplication } from '../tenant/model.ts';
+import type { CollectionDef } from './collections.ts';
+import { createDirectoryProjection, resolveOwner } from './directory-objects.ts';
+import { graphErrors } from './errors.ts';
+import { createProjector } from './projection.ts';
+import type { ReadContext } from './read-context.ts';
+import { entitySchema } from './schema.ts';
+
+/** Adds the expanded relationship to an already projected object (never mutating the stored one). */
+export type Expander = (entry: unknown, projected: Record<string, unknown>) => Record<string, unknown>;
+
+export function createExpander(x: ReadContext, def: CollectionDef): Expander | null {
+  const options = x.query.expand;
+  if (options.length === 0) return null;
+  if (options.length > x.limits.maxExpandedProperties) {
+    throw graphErrors.tooManyExpands(x.limits.maxExpandedProperties, options.length);
+  }
+  const option = options[0]!;
+  const prop = entitySchema(x.version, def.type).properties.get(option.name.toLowerCase());
+  if (!prop) throw graphErrors.unknownProperty(option.name, def.type);
+  if (!prop.navigation) {
+    throw graphErrors.badRequest(
+      `Parsing OData Select and Expand failed: Property '${prop.name}' on type 'microsoft.graph.${def.type}' is not a navigation property or complex property. Only navigation properties can be expanded.`,
+    );
+  }
+  const cap = x.limits.expandItemLimit;
+  if (prop.name === 'owners' && def.name !== 'users') {
+    const project = createDirectoryProjection(x.version, ['user', 'servicePrincipal'], option.select);
+    return (entry, projected) => {
+      const owners: Record<string, unknown>[] = [];
+      for (const link of def.ownersOf(entry)) {
+        if (owners.length >= cap) break;
+        const item = resolveOwner(x.tenant, link);
+        if (item) owners.push(project(item));
+      }
+      return { ...projected, owners };
+    };
+  }
+  if (prop.name === 'federatedIdentityCredentials' && def.name === 'applications') {
+    const project = createProjector({
+      schema: entitySchema(x.version, 'federatedIdentityCredential'),
+      select: option.select,
+    });
+    return (entry, projected) => ({
+      ...projected,
+      federatedIdentityCredentials: (entry as EmulatedApplication).federatedIdentityCredentials
+        .slice(0, cap)
+        .map((c) => project(c)),
+    });
+  }
+  throw graphErrors.emulatorUnsupported(`Expanding '${prop.name}'`);
+}

@@ -1,0 +1,93 @@
+// Maps a Graph path (after /v1.0 or /beta) to the route it names, or to Graph's 400 for the first segment
+// it cannot resolve. Graph resolves segment names case-insensitively.
+import { graphErrors } from './errors.ts';
+
+export type CollectionName = 'applications' | 'servicePrincipals' | 'users';
+
+export interface ObjectKey {
+  by: 'id' | 'appId';
+  value: string;
+}
+
+export type Route =
+  | { kind: 'organization'; id?: string }
+  | { kind: 'list'; collection: CollectionName }
+  | { kind: 'count'; collection: CollectionName }
+  | { kind: 'get'; collection: CollectionName; key: ObjectKey }
+  | { kind: 'owners'; collection: 'applications' | 'servicePrincipals'; key: ObjectKey }
+  | { kind: 'federatedIdentityCredentials'; key: ObjectKey; credentialId?: string }
+  | { kind: 'getByIds' }
+  | { kind: 'batch' };
+
+const COLLECTIONS: Record<string, CollectionName> = {
+  applications: 'applications',
+  serviceprincipals: 'servicePrincipals',
+  users: 'users',
+};
+
+/** Path segments after the version, decoded; an undecodable segment is an unknown one. */
+export function pathSegments(pathAfterVersion: string): string[] {
+  return pathAfterVersion
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        throw graphErrors.segmentNotFound(s);
+      }
+    });
+}
+
+/** Identity and access reports (facts §1.3) have their own limit, whatever the route. */
+export function isReportsPath(segments: readonly string[]): boolean {
+  const first = segments[0]?.toLowerCase();
+  return first === 'auditlogs' || first === 'reports';
+}
+
+function expectMethod(method: string, wanted: 'GET' | 'POST'): void {
+  if (method !== wanted) throw graphErrors.methodNotAllowed();
+}
+
+export function matchRoute(method: string, segments: readonly string[]): Route {
+  const [first = '', ...rest] = segments;
+  const lower = first.toLowerCase();
+  if (lower === '$batch' && rest.length === 0) {
+    expectMethod(method, 'POST');
+    return { kind: 'batch' };
+  }
+  if (lower === 'organization' && rest.length <= 1) {
+    expectMethod(method, 'GET');
+    return rest[0] === undefined ? { kind: 'organization' } : { kind: 'organization', id: rest[0] };
+  }
+  if (lower === 'directoryobjects' && rest.length === 1 && rest[0]!.toLowerCase() === 'getbyids') {
+    expectMethod(method, 'POST');
+    return { kind: 'getByIds' };
+  }
+  const alternate = /^(applications|serviceprincipals)\(appId='([^']*)'\)$/i.exec(first);
+  const collection = COLLECTIONS[alternate ? alternate[1]!.toLowerCase() : lower];
+  if (!collection) throw graphErrors.segmentNotFound(first);
+  expectMethod(method, 'GET');
+  let key: ObjectKey | undefined;
+  let tail = rest;
+  if (alternate) {
+    key = { by: 'appId', value: alternate[2]! };
+  } else if (rest.length === 0) {
+    return { kind: 'list', collection };
+  } else if (rest[0] === '$count' && rest.length === 1) {
+    return { kind: 'count', collection };
+  } else {
+    key = { by: 'id', value: rest[0]! };
+    tail = rest.slice(1);
+  }
+  if (tail.length === 0) return { kind: 'get', collection, key };
+  const nav = tail[0]!.toLowerCase();
+  if (nav === 'owners' && tail.length === 1 && collection !== 'users')
+    return { kind: 'owners', collection, key };
+  if (nav === 'federatedidentitycredentials' && collection === 'applications' && tail.length <= 2) {
+    return tail[1] === undefined
+      ? { kind: 'federatedIdentityCredentials', key }
+      : { kind: 'federatedIdentityCredentials', key, credentialId: tail[1] };
+  }
+  throw graphErrors.segmentNotFound(tail[0]!);
+}
