@@ -1,0 +1,181 @@
+// The emulator's control surface for tests, benchmarks and the demo: faults, the clock, token expiry, the
+// request and sign-in logs, ground truth and client registration; in process and over HTTP under /_emulator/.
+import { timingSafeEqual } from 'node:crypto';
+import type { EmulatorContext, FaultSpec, RequestRecord, SignInRecord } from './context.ts';
+import { type EmulatorRequest, type EmulatorResponse, type Handler, json } from './http.ts';
+import type { TenantState } from './tenant/model.ts';
+
+export interface UsageTotals {
+  requests: number;
+  resourceUnits: number;
+  throttled: number;
+  objects: number;
+}
+
+export interface UsageSummary extends UsageTotals {
+  /** Keyed by appId; requests without a valid token are under "anonymous". */
+  byApp: Record<string, UsageTotals>;
+}
+
+export interface ControlDeps<GroundTruth, AppSpec, AppResult> {
+  ctx: EmulatorContext;
+  expireAllTokens(): void;
+  groundTruth(tenant: TenantState): GroundTruth;
+  /** `now` defaults to the emulated clock. */
+  addClientApplication(tenant: TenantState, spec: AppSpec & { now: number }): AppResult;
+}
+
+export interface EmulatorControl<GroundTruth = unknown, AppSpec = unknown, AppResult = unknown> {
+  context: EmulatorContext;
+  injectFaults(spec: FaultSpec | FaultSpec[]): void;
+  clearFaults(): void;
+  advanceClock(ms: number): void;
+  expireAllTokens(): void;
+  requestLog(filter?: { appId?: string }): RequestRecord[];
+  summary(): UsageSummary;
+  resetLog(): void;
+  signIns(): SignInRecord[];
+  groundTruth(tenantId: string): GroundTruth;
+  addClientApplication(tenantId: string, spec: AppSpec & { now?: number }): AppResult;
+}
+
+const ANONYMOUS = 'anonymous';
+
+function emptyTotals(): UsageTotals {
+  return { requests: 0, resourceUnits: 0, throttled: 0, objects: 0 };
+}
+
+function add(totals: UsageTotals, r: RequestRecord): void {
+  totals.requests += 1;
+  totals.resourceUnits += r.resourceUnits;
+  totals.throttled += r.throttled ? 1 : 0;
+  totals.objects += r.objects;
+}
+
+export function createControl<G, S, R>(deps: ControlDeps<G, S, R>): EmulatorControl<G, S, R> {
+  const { ctx } = deps;
+  const tenant = (id: string): TenantState => {
+    const found = ctx.tenants.get(id);
+    if (!found) throw new RangeError(`no emulated tenant ${id}`);
+    return found;
+  };
+  return {
+    context: ctx,
+    injectFaults(spec) {
+      ctx.faults.push(...(Array.isArray(spec) ? spec : [spec]));
+    },
+    clearFaults() {
+      ctx.faults.length = 0;
+    },
+    advanceClock: (ms) => ctx.clock.advance(ms),
+    expireAllTokens: deps.expireAllTokens,
+    requestLog(filter = {}) {
+      return filter.appId === undefined
+        ? [...ctx.requests]
+        : ctx.requests.filter((r) => r.appId === filter.appId);
+    },
+    summary() {
+      const summary: UsageSummary = { ...emptyTotals(), byApp: {} };
+      for (const r of ctx.requests) {
+        add(summary, r);
+        const key = r.appId ?? ANONYMOUS;
+        summary.byApp[key] ??= emptyTotals();
+        add(summary.byApp[key], r);
+      }
+      return summary;
+    },
+    resetLog() {
+      ctx.requests.length = 0;
+      ctx.signIns.length = 0;
+    },
+    signIns: () => [...ctx.signIns],
+    groundTruth: (tenantId) => deps.groundTruth(tenant(tenantId)),
+    addClientApplication: (tenantId, spec) =>
+      deps.addClientApplication(tenant(tenantId), { ...spec, now: spec.now ?? ctx.clock.now() }),
+  };
+}
+
+function keyMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function parseJson(request: EmulatorRequest): unknown {
+  if (request.body.length === 0) return {};
+  return JSON.parse(request.body.toString('utf8'));
+}
+
+const problem = (status: number, code: string, message: string): EmulatorResponse =>
+  json(status, { error: { code, message } });
+
+/** JSON over HTTP under /_emulator/, every call requiring the `x-emulator-admin-key` header. */
+export function createControlHandler<G, S, R>(control: EmulatorControl<G, S, R>, adminKey: string): Handler {
+  const ctx = control.context;
+  return async (request) => {
+    const path = request.url.pathname.replace(/\/+$/, '');
+    if (!path.startsWith('/_emulator/')) return undefined;
+    if (!keyMatches(request.headers['x-emulator-admin-key'], adminKey)) {
+      return problem(401, 'Unauthorized', 'The x-emulator-admin-key header is missing or wrong.');
+    }
+    const route = `${request.method} ${path.slice('/_emulator'.length)}`;
+    try {
+      switch (route) {
+        case 'GET /summary':
+          return json(200, control.summary());
+        case 'GET /requests':
+          return json(200, control.requestLog({ appId: request.url.searchParams.get('appId') ?? undefined }));
+        case 'DELETE /requests':
+          control.resetLog();
+          return json(204, undefined);
+        case 'GET /sign-ins':
+          return json(200, control.signIns());
+        case 'GET /faults':
+          return json(200, ctx.faults);
+        case 'POST /faults':
+          control.injectFaults(parseJson(request) as FaultSpec | FaultSpec[]);
+          return json(200, ctx.faults);
+        case 'DELETE /faults':
+          control.clearFaults();
+          return json(204, undefined);
+        case 'GET /clock':
+          return json(200, { now: ctx.clock.now(), iso: new Date(ctx.clock.now()).toISOString() });
+        case 'POST /clock/advance': {
+          const { ms } = parseJson(request) as { ms?: unknown };
+          if (typeof ms !== 'number') return problem(400, 'BadRequest', 'Body must be {"ms": <number>}.');
+          control.advanceClock(ms);
+          return json(200, { now: ctx.clock.now(), iso: new Date(ctx.clock.now()).toISOString() });
+        }
+        case 'POST /tokens/expire':
+          control.expireAllTokens();
+          return json(204, undefined);
+        case 'GET /tenants':
+          return json(
+            200,
+            [...ctx.tenants.values()].map((t) => ({
+              id: t.id,
+              displayName: t.displayName,
+              defaultDomain: t.defaultDomain,
+            })),
+          );
+      }
+      const tenantRoute = /^(GET|POST) \/tenants\/([^/]+)\/(ground-truth|applications)$/.exec(route);
+      if (tenantRoute) {
+        const [, method, tenantId, what] = tenantRoute as unknown as [string, string, string, string];
+        if (!ctx.tenants.has(tenantId)) return problem(404, 'NotFound', `No emulated tenant ${tenantId}.`);
+        if (method === 'GET' && what === 'ground-truth') return json(200, control.groundTruth(tenantId));
+        if (method === 'POST' && what === 'applications') {
+          return json(
+            201,
+            control.addClientApplication(tenantId, parseJson(request) as S & { now?: number }),
+          );
+        }
+      }
+      return problem(404, 'NotFound', `No emulator endpoint ${route}.`);
+    } catch (error) {
+      if (error instanceof SyntaxError) return problem(400, 'BadRequest', 'The body is not valid JSON.');
+      return problem(400, 'BadRequest', (error as Error).message);
+    }
+  };
+}
