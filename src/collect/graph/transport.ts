@@ -1,0 +1,295 @@
+// Lanyard's Graph client: signs requests, paces them with a budget that mirrors Graph's throttling, keeps
+// many in flight over keep-alive connections, retries what is transient, pages and batches, and turns every
+// failure into a named error. Tokens never leave this module except in the Authorization header.
+import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
+import { bulkhead } from 'cockatiel';
+import type { Dispatcher } from 'undici';
+import { AuthFailed, UpstreamFailed } from '../../core/errors.ts';
+import { type BatchRequest, type BatchResponse, runBatch } from './batch.ts';
+import { createGraphBudget } from './budget.ts';
+import { estimateCost, type RequestCost } from './cost.ts';
+import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
+import { createGraphAgent, type Exchange, exchange } from './http-exchange.ts';
+import {
+  backoffDelay,
+  createRetryPolicy,
+  RetryableFailure,
+  type RetrySettings,
+  resolveRetrySettings,
+  withRetries,
+} from './retry.ts';
+import { systemTimer, type Timer } from './token-bucket.ts';
+import { createTokenSource } from './token-source.ts';
+
+export type { BatchRequest, BatchResponse };
+
+export type TransportEvent =
+  | { type: 'response'; method: string; path: string; status: number; resourceUnits: number; ms: number }
+  | { type: 'retry'; method: string; path: string; reason: string; attempt: number }
+  | { type: 'throttled'; method: string; path: string; retryAfterMs: number }
+  | { type: 'token'; reason: 'challenge' };
+
+export interface GraphTransportOptions {
+  /** Graph's origin for the cloud, e.g. https://graph.microsoft.com (a path prefix is kept). */
+  graphUrl: string;
+  credential: TokenCredential;
+  scope: string;
+  /** Extra CA certificates (PEM) to trust besides Node's defaults. */
+  caPem?: string;
+  /** Named in the fix when a certificate is not trusted. */
+  caFile?: string;
+  /** Graph's RU quota per app+tenant: 3,500 / 5,000 / 8,000 per 10 s for S / M / L tenants. */
+  budget: { resourceUnitsPerWindow: number; windowMs: number; headroom?: number };
+  keyCredentialsPerMinute?: number;
+  /** Requests in flight at once (default 16); also the number of keep-alive connections. */
+  maxInFlight?: number;
+  retry?: RetrySettings;
+  /** Per attempt, headers and body together (default 60 s). */
+  requestTimeoutMs?: number;
+  /** API version for paths that do not name one (default v1.0). */
+  version?: 'v1.0' | 'beta';
+  onEvent?: (event: TransportEvent) => void;
+  timer?: Timer;
+  /** Replaces the transport's own undici Agent (tests). */
+  dispatcher?: Dispatcher;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** The permission the calling resource declaration needs, named if Graph denies the request. */
+  permission?: string;
+}
+
+export interface TransportStats {
+  /** HTTP requests sent, retries included; a $batch counts once. */
+  requests: number;
+  /** Requests carried inside $batch calls (each counts against Graph's limits). */
+  batchedRequests: number;
+  /** Resource units Graph charged (x-ms-resource-unit, else our estimate). */
+  resourceUnits: number;
+  throttled: number;
+  retries: number;
+  bytes: number;
+}
+
+export interface GraphTransport {
+  get<T>(pathOrUrl: string, options?: RequestOptions): Promise<T>;
+  /** Follows @odata.nextLink; yields each page's `value`. */
+  pages<T>(pathOrUrl: string, options?: RequestOptions): AsyncIterable<T[]>;
+  /** Runs GETs through $batch, 20 per call; throttled and failed items are retried; answers in input order. */
+  batch<T = unknown>(requests: BatchRequest[], options?: RequestOptions): Promise<BatchResponse<T>[]>;
+  /** The tenant id the access token was issued for. */
+  tokenTenantId(): Promise<string | null>;
+  stats(): TransportStats;
+  close(): Promise<void>;
+}
+
+export interface SendRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  body?: unknown;
+  cost: RequestCost;
+  /** False for $batch calls, whose items are counted one by one. */
+  countUnits?: boolean;
+  options: RequestOptions;
+}
+
+export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
+  const base = new URL(options.graphUrl.replace(/\/+$/, '')).href.replace(/\/+$/, '');
+  const origin = new URL(base).origin;
+  const version = options.version ?? 'v1.0';
+  const timer = options.timer ?? systemTimer;
+  const maxInFlight = options.maxInFlight ?? 16;
+  const ownAgent = options.dispatcher ? null : createGraphAgent(maxInFlight, options.caPem);
+  const dispatcher = options.dispatcher ?? ownAgent!;
+  const budget = createGraphBudget({
+    ...options.budget,
+    keyCredentialsPerMinute: options.keyCredentialsPerMinute,
+    timer,
+  });
+  const tokens = createTokenSource(options.credential, options.scope);
+  const retrySettings = resolveRetrySettings(options.retry);
+  const policy = createRetryPolicy(retrySettings);
+  const slots = bulkhead(maxInFlight, Number.POSITIVE_INFINITY);
+  const emit = options.onEvent ?? (() => {});
+  const counters: TransportStats = {
+    requests: 0,
+    batchedRequests: 0,
+    resourceUnits: 0,
+    throttled: 0,
+    retries: 0,
+    bytes: 0,
+  };
+  policy.onRetry(() => {
+    counters.retries += 1;
+  });
+
+  /** Absolute URL of a path (`/applications?...`, `/beta/...`) or a nextLink, refusing other hosts. */
+  function resolve(pathOrUrl: string): string {
+    if (/^https?:/i.test(pathOrUrl)) {
+      // A nextLink must stay on Graph's host: the bearer token must never be sent anywhere else.
+      if (new URL(pathOrUrl).origin !== origin) {
+        throw new UpstreamFailed(`Graph returned a link to another host (${new URL(pathOrUrl).origin})`);
+      }
+      return pathOrUrl;
+    }
+    const path = pathOrUrl.startsWith('/') ? pathOrUrl : `/${pathOrUrl}`;
+    return /^\/(v1\.0|beta)\//.test(path) ? `${base}${path}` : `${base}/${version}${path}`;
+  }
+
+  async function attempt(
+    req: SendRequest,
+    state: { reauthenticated: boolean },
+    attemptNo: number,
+  ): Promise<Exchange> {
+    const path = new URL(req.url).pathname;
+    const { signal } = req.options;
+    return slots.execute(async () => {
+      await budget.acquire(req.cost, signal);
+      const token = await tokens.current();
+      const started = timer.now();
+      counters.requests += 1;
+      const response = await exchange(dispatcher, {
+        method: req.method,
+        url: req.url,
+        headers: {
+          authorization: `Bearer ${token.value}`,
+          accept: 'application/json',
+          'client-request-id': randomUUID(),
+          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+        timeoutMs: options.requestTimeoutMs ?? 60_000,
+        caFile: options.caFile,
+      });
+      counters.bytes += response.bytes;
+      const header = Number(response.headers['x-ms-resource-unit']);
+      const charged = Number.isFinite(header) && header > 0 && req.countUnits !== false ? header : null;
+      const percentage = Number(response.headers['x-ms-throttle-limit-percentage']);
+      budget.learn(req.cost, {
+        resourceUnits: charged,
+        limitPercentage: Number.isFinite(percentage) && percentage > 0 ? percentage : null,
+      });
+      const units = charged ?? req.cost.resourceUnits;
+      if (req.countUnits !== false) counters.resourceUnits += units;
+      emit({
+        type: 'response',
+        method: req.method,
+        path,
+        status: response.status,
+        resourceUnits: units,
+        ms: timer.now() - started,
+      });
+      const context = { method: req.method, path, permission: req.options.permission };
+      const verdict = judgeResponse(response.status, response.headers);
+      switch (verdict.kind) {
+        case 'ok':
+          return response;
+        case 'throttled': {
+          counters.throttled += 1;
+          const wait =
+            verdict.retryAfterMs ??
+            Math.max(
+              1000,
+              backoffDelay(attemptNo + 1, retrySettings, null, () => 1),
+            );
+          budget.pause(wait);
+          emit({ type: 'throttled', method: req.method, path, retryAfterMs: wait });
+          throw new RetryableFailure('throttled', normaliseGraphError(429, response.text, context));
+        }
+        case 'transient':
+          throw new RetryableFailure(
+            'transient',
+            normaliseGraphError(response.status, response.text, context),
+            parseRetry(response),
+          );
+        case 'reauthenticate':
+          if (state.reauthenticated) throw normaliseGraphError(401, response.text, context);
+          state.reauthenticated = true;
+          emit({ type: 'token', reason: 'challenge' });
+          await tokens.refresh(token.generation, verdict.claims);
+          throw new RetryableFailure('reauthenticated', new AuthFailed('Graph rejected the refreshed token'));
+        default:
+          throw normaliseGraphError(response.status, response.text, context);
+      }
+    }, req.options.signal);
+  }
+
+  function parseRetry(response: Exchange): number | null {
+    const seconds = Number(response.headers['retry-after']);
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
+  }
+
+  /** Sends with retries and returns the parsed JSON body; a cut-off or garbled body is retried too. */
+  async function send<T>(req: SendRequest): Promise<T> {
+    const state = { reauthenticated: false };
+    const path = new URL(req.url).pathname;
+    return withRetries(
+      policy,
+      async (attemptNo) => {
+        try {
+          const response = await attempt(req, state, attemptNo);
+          try {
+            return JSON.parse(response.text) as T;
+          } catch (error) {
+            throw new RetryableFailure(
+              'transient',
+              new UpstreamFailed(`Graph sent an incomplete or invalid JSON body for ${req.method} ${path}`, {
+                cause: error,
+              }),
+            );
+          }
+        } catch (error) {
+          if (error instanceof RetryableFailure) {
+            emit({ type: 'retry', method: req.method, path, reason: error.kind, attempt: attemptNo + 1 });
+          }
+          throw error;
+        }
+      },
+      req.options.signal,
+    );
+  }
+
+  const transport: GraphTransport = {
+    get<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
+      const url = resolve(pathOrUrl);
+      return send<T>({ method: 'GET', url, cost: estimateCost('GET', url), options: requestOptions });
+    },
+    async *pages<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
+      let next: string | undefined = pathOrUrl;
+      while (next) {
+        const page: { value?: T[]; '@odata.nextLink'?: string } = await transport.get(next, requestOptions);
+        yield page.value ?? [];
+        next = page['@odata.nextLink'];
+      }
+    },
+    batch<T>(requests: BatchRequest[], requestOptions: RequestOptions = {}) {
+      return runBatch<T>(requests, {
+        url: resolve('/$batch'),
+        options: requestOptions,
+        settings: retrySettings,
+        post: (body, cost) =>
+          send({
+            method: 'POST',
+            url: resolve('/$batch'),
+            body,
+            cost,
+            countUnits: false,
+            options: requestOptions,
+          }),
+        budget,
+        tokens,
+        counters,
+        emit,
+      });
+    },
+    tokenTenantId: () => tokens.tenantId(),
+    stats: () => ({ ...counters }),
+    async close() {
+      await ownAgent?.close();
+    },
+  };
+  return transport;
+}
