@@ -7,6 +7,7 @@ import { type Db, rows } from './connect.ts';
 import type { HistoryEntry, InventoryDiff, InventoryMatch, InventoryQuery, Store } from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 const BY_NAME = sql`lower(v.display_name) collate "C", v.object_id collate "C"`;
 
 export function createInventory(db: Db): Store['inventory'] {
@@ -91,14 +92,15 @@ export function createInventory(db: Db): Store['inventory'] {
       const versions = await rows<{
         data: Identity;
         added_scan_id: number;
-        added_at: Date;
+        added_at: number;
         ended_scan_id: number | null;
-        ended_at: Date | null;
+        ended_at: number | null;
         end_reason: 'changed' | 'removed' | null;
       }>(
         db,
-        sql`select v.data, v.added_scan_id, sa.finished_at as added_at,
-                   v.ended_scan_id, se.finished_at as ended_at, v.end_reason
+        // Epoch milliseconds: raw rows carry timestamps as driver-specific text.
+        sql`select v.data, v.added_scan_id, ${epochMs(sql`sa.finished_at`)} as added_at,
+                   v.ended_scan_id, ${epochMs(sql`se.finished_at`)} as ended_at, v.end_reason
             from identity_versions v
             join scans sa on sa.id = v.added_scan_id
             left join scans se on se.id = v.ended_scan_id
@@ -110,7 +112,7 @@ export function createInventory(db: Db): Store['inventory'] {
       for (const version of versions) {
         entries.push({
           scanId: version.added_scan_id,
-          at: version.added_at,
+          at: new Date(version.added_at),
           change: present ? 'changed' : 'added',
           identity: version.data,
         });
@@ -118,7 +120,7 @@ export function createInventory(db: Db): Store['inventory'] {
         if (version.end_reason === 'removed') {
           entries.push({
             scanId: version.ended_scan_id!,
-            at: version.ended_at!,
+            at: new Date(version.ended_at!),
             change: 'removed',
             identity: null,
           });
