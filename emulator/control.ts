@@ -107,6 +107,34 @@ function parseJson(request: EmulatorRequest): unknown {
   return JSON.parse(request.body.toString('utf8'));
 }
 
+const NUMERIC_FAULT_FIELDS = new Set([
+  'latencyMs',
+  'serverErrorRate',
+  'resetRate',
+  'truncateRate',
+  'dripRate',
+  'dripBytesPerSecond',
+  'throttleRate',
+  'throttleRetryAfterSeconds',
+  'maxFaults',
+]);
+
+/** Checks a fault spec from the wire: known fields only, numbers where numbers go. */
+export function parseFaultSpecs(value: unknown): FaultSpec[] {
+  const specs = Array.isArray(value) ? value : [value];
+  return specs.map((spec) => {
+    if (typeof spec !== 'object' || spec === null) throw new TypeError('A fault spec must be a JSON object.');
+    for (const [key, field] of Object.entries(spec)) {
+      if (key === 'pathContains' && typeof field === 'string') continue;
+      if (!NUMERIC_FAULT_FIELDS.has(key)) throw new TypeError(`Unknown fault field "${key}".`);
+      if (typeof field !== 'number' || !Number.isFinite(field) || field < 0) {
+        throw new TypeError(`Fault field "${key}" must be a non-negative number.`);
+      }
+    }
+    return spec as FaultSpec;
+  });
+}
+
 const problem = (status: number, code: string, message: string): EmulatorResponse =>
   json(status, { error: { code, message } });
 
@@ -134,7 +162,7 @@ export function createControlHandler<G, S, R>(control: EmulatorControl<G, S, R>,
         case 'GET /faults':
           return json(200, ctx.faults);
         case 'POST /faults':
-          control.injectFaults(parseJson(request) as FaultSpec | FaultSpec[]);
+          control.injectFaults(parseFaultSpecs(parseJson(request)));
           return json(200, ctx.faults);
         case 'DELETE /faults':
           control.clearFaults();

@@ -13,8 +13,10 @@ export interface RawResponse {
   body: Buffer;
   /** Set when the connection failed or died before the body was complete (e.g. ECONNRESET). */
   error?: string;
-  /** Body bytes read vs Content-Length the server announced. */
+  /** Whether the body arrived in full, per the HTTP framing. */
   complete: boolean;
+  /** How many pieces the body arrived in (a slow drip arrives in many). */
+  chunks: number;
 }
 
 export function rawRequest(
@@ -34,6 +36,7 @@ export function rawRequest(
             body: Buffer.concat(chunks),
             error,
             complete: res.complete,
+            chunks: chunks.length,
           });
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done());
@@ -42,7 +45,7 @@ export function rawRequest(
       },
     );
     req.on('error', (e: NodeJS.ErrnoException) =>
-      resolve({ headers: {}, body: Buffer.alloc(0), error: e.code ?? e.message, complete: false }),
+      resolve({ headers: {}, body: Buffer.alloc(0), error: e.code ?? e.message, complete: false, chunks: 0 }),
     );
     req.end(options.body);
   });
@@ -134,4 +137,27 @@ export async function startTestIssuer(ca: CertificateAuthority): Promise<TestIss
         server.closeAllConnections();
       }),
   };
+}
+
+/** A client-credentials token by raw POST (no SDK), for tests that only need a bearer. */
+export async function secretToken(
+  origin: string,
+  ca: string,
+  client: { tenantId: string; appId: string; secret: string },
+  scope = 'https://graph.microsoft.com/.default',
+): Promise<string> {
+  const res = await rawRequest(`${origin}/${client.tenantId}/oauth2/v2.0/token`, {
+    ca,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.appId,
+      client_secret: client.secret,
+      scope,
+    }).toString(),
+  });
+  const body = JSON.parse(res.body.toString()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`no token: ${res.body.toString()}`);
+  return body.access_token;
 }
