@@ -135,7 +135,12 @@ export function createFixtureTenant(options: FixtureOptions = {}): TenantState {
 
 export function createManualClock(start = Date.UTC(2026, 10, 23, 12)): Clock {
   let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 export const ALL_READ = [
