@@ -1,0 +1,45 @@
+// The shape of a Graph resource declaration: one file per resource says what to read (path, $select,
+// expansion), the permission it needs, and how it maps to facts. The collector, the permission check of
+// `integration verify` and the docs all read these declarations.
+import type { IdentityFact } from '../../core/facts.ts';
+import type { MapContext } from './map.ts';
+
+/** Microsoft Graph application permissions Lanyard's reads need (least privileged that suffices). */
+export type GraphPermission = 'Application.Read.All' | 'Organization.Read.All';
+
+/** Graph's cap on items of an expanded relationship per object, with no nextLink inside (facts §2). */
+export const EXPAND_ITEM_CAP = 20;
+
+export interface Expansion {
+  /** The navigation property in `$expand`. */
+  property: 'owners' | 'federatedIdentityCredentials';
+  /** Where an object at the cap is read in full (paged, 1 RU per request). */
+  fullList(objectId: string): string;
+  /** Facts of one object from its complete list. */
+  mapItems(objectId: string, items: unknown[], context: MapContext): IdentityFact[];
+}
+
+export interface ResourceDeclaration<Raw = unknown> {
+  name: string;
+  path: string;
+  query: Record<string, string>;
+  permission: GraphPermission;
+  /** Set for lists that expand a relationship: objects at EXPAND_ITEM_CAP are completed through `fullList`. */
+  expansion?: Expansion;
+  map(raw: Raw, context: MapContext): IdentityFact[];
+}
+
+/** Typed where it is written; erased to `unknown` so the collector can hold every declaration in one list. */
+export function defineResource<Raw>(declaration: ResourceDeclaration<Raw>): ResourceDeclaration {
+  return declaration as ResourceDeclaration<unknown> as ResourceDeclaration;
+}
+
+/** `path?$select=...&$top=...` with OData's `$ , ; =` left readable (Graph accepts them unencoded). */
+export function resourceUrl(declaration: Pick<ResourceDeclaration, 'path' | 'query'>): string {
+  const readable = (v: string) =>
+    encodeURIComponent(v).replace(/%(2C|24|3B|3D)/g, (m) => decodeURIComponent(m));
+  const query = Object.entries(declaration.query)
+    .map(([k, v]) => `${k}=${readable(v)}`)
+    .join('&');
+  return query ? `${declaration.path}?${query}` : declaration.path;
+}
