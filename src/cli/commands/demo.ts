@@ -1,0 +1,97 @@
+// `lanyard demo`: the whole first-run experience with no Azure account. Starts the emulated Microsoft
+// cloud with a generated tenant, connects an integration with certificate auth, scans, and shows what
+// needs attention. The only place in src/ allowed to start the emulator.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { startEmulator } from '../../../emulator/index.ts';
+import { InvalidInput } from '../../core/errors.ts';
+import { buildOverview } from '../../core/overview.ts';
+import { renderOverview } from '../format/overview-output.ts';
+import { createProgressReporter } from '../progress.ts';
+import { type GlobalOptions, lanyardHome, withStore } from '../runtime.ts';
+import { createCliScanService } from '../scan-wiring.ts';
+
+const DEMO_INTEGRATION = 'demo';
+
+function positiveInt(value: string, flag: string, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) {
+    throw new InvalidInput(`${flag} "${value}" must be a whole number from 1 to ${max}`, {
+      fix: `e.g. ${flag} 3000`,
+    });
+  }
+  return number;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('scan a generated demo tenant in the built-in Microsoft cloud emulator (no Azure account)')
+    .option('--apps <n>', 'application registrations in the demo tenant', '3000')
+    .option('--seed <n>', 'seed of the generated tenant', '7')
+    .option('--quiet', 'no progress output')
+    .action(async (options) => {
+      const apps = positiveInt(options.apps, '--apps', 200_000);
+      const seed = positiveInt(options.seed, '--seed', 2 ** 31);
+      const globals = program.opts<GlobalOptions>();
+      const demoDir = join(lanyardHome(globals), 'demo');
+      await mkdir(demoDir, { recursive: true, mode: 0o700 });
+      const emulator = await startEmulator({ port: 0, tenants: [{ seed, apps }], outDir: demoDir });
+      const out = process.stdout;
+      try {
+        out.write(
+          `Started the Microsoft cloud emulator at ${emulator.origin} with a tenant of ${apps} applications.\n`,
+        );
+        const { scanner } = emulator;
+        const { summary, identities } = await withStore(globals, async (store) => {
+          // The emulator's port and certificate change with every run: point the demo integration at this one.
+          await store.integrations.delete(DEMO_INTEGRATION);
+          await store.integrations.create({
+            provider: 'azure',
+            name: DEMO_INTEGRATION,
+            tenantId: scanner.tenantId,
+            clientId: scanner.clientId,
+            auth: { method: 'certificate', certificatePath: scanner.certificatePath },
+            cloud: {
+              name: 'custom',
+              loginUrl: emulator.loginUrl,
+              graphUrl: emulator.graphUrl,
+              armUrl: emulator.armUrl,
+              caFile: emulator.caBundlePath,
+            },
+          });
+          out.write(
+            `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
+          );
+          const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
+          const { summary, error } = await createCliScanService(store).run(DEMO_INTEGRATION, {
+            onProgress: (p) => progress.update(p),
+          });
+          progress.stop();
+          if (error) throw error;
+          const integration = await store.integrations.get(DEMO_INTEGRATION);
+          const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
+          return { summary, identities };
+        });
+        out.write(
+          `Scan ${summary.scanId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.requests} requests, ${summary.resourceUnits} resource units.\n\n`,
+        );
+        const now = Date.now();
+        out.write(`${renderOverview(buildOverview(identities, now), now)}\n\n`);
+        out.write(
+          [
+            'Explore further:',
+            '  npm run lanyard -- inventory --expires-within 30d',
+            '  npm run lanyard -- inventory --owner none --type application --format csv > ownerless.csv',
+            '  npm run lanyard -- inventory --publisher third-party --credential secret',
+            '  npm run lanyard -- identity <object id | app id | name>',
+            '  npm run lanyard -- integration show demo',
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        await emulator.close();
+      }
+    });
+}

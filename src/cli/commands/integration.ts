@@ -1,0 +1,123 @@
+// `lanyard integration create|list|show|delete`
+import type { Command } from 'commander';
+import { InvalidInput, NotFound } from '../../core/errors.ts';
+import { inertJson } from '../../core/inert-text.ts';
+import { validateIntegrationInput } from '../../core/integration-config.ts';
+import type { Integration } from '../../store/index.ts';
+import { renderTable } from '../format/table.ts';
+import { type GlobalOptions, withStore } from '../runtime.ts';
+
+function describeAuth(integration: Integration): string {
+  const { auth } = integration;
+  if (auth.secretEnv) return `secret from $${auth.secretEnv}`;
+  if (auth.certificatePath) return `certificate ${auth.certificatePath}`;
+  if (auth.tokenFile) return `federated token ${auth.tokenFile}`;
+  return auth.method;
+}
+
+export function registerIntegration(program: Command): void {
+  const integration = program.command('integration').description('manage the tenants Lanyard scans');
+  const globals = () => program.opts<GlobalOptions>();
+
+  integration
+    .command('create')
+    .argument('<provider>', 'azure')
+    .description('add a tenant to scan (credentials are referenced, never copied)')
+    .requiredOption('--name <name>', 'a unique name, e.g. prod')
+    .requiredOption('--tenant <id>', 'tenant id (GUID) or domain')
+    .requiredOption('--client-id <id>', "application (client) id of Lanyard's reader app")
+    .requiredOption('--auth <method>', 'secret | certificate | federated | managed-identity | azure-cli')
+    .option('--secret-env <name>', 'NAME of the environment variable holding the client secret')
+    .option('--certificate <file>', 'PEM file with the private key and certificate')
+    .option('--token-file <file>', 'file holding a federated token (e.g. a projected service-account token)')
+    .option('--cloud <name>', 'public | usgov | china | custom', 'public')
+    .option('--login-url <url>', 'custom cloud: login endpoint')
+    .option('--graph-url <url>', 'custom cloud: Microsoft Graph endpoint')
+    .option('--arm-url <url>', 'custom cloud: Azure Resource Manager endpoint')
+    .option('--ca-file <file>', 'PEM bundle to trust for TLS')
+    .option('--json', 'print the integration as JSON')
+    .action(async (provider: string, options) => {
+      if (provider !== 'azure') {
+        throw new InvalidInput(`unknown provider "${provider}"`, {
+          fix: 'use `lanyard integration create azure ...`',
+        });
+      }
+      const input = validateIntegrationInput({ ...options, certificate: options.certificate });
+      const created = await withStore(globals(), (store) =>
+        store.integrations.create({ provider: 'azure', ...input }),
+      );
+      if (options.json) process.stdout.write(`${inertJson(created, 2)}\n`);
+      else process.stdout.write(`created integration "${created.name}" for tenant ${created.tenantId}\n`);
+    });
+
+  integration
+    .command('list')
+    .description('list integrations')
+    .option('--json', 'print JSON')
+    .action(async (options) => {
+      const all = await withStore(globals(), (store) => store.integrations.list());
+      if (options.json) {
+        process.stdout.write(`${inertJson(all, 2)}\n`);
+        return;
+      }
+      if (all.length === 0) {
+        process.stdout.write('no integrations yet: add one with `lanyard integration create azure ...`\n');
+        return;
+      }
+      const rows = all.map((i) => [i.name, i.tenantId, i.clientId, i.cloud.name, describeAuth(i)]);
+      process.stdout.write(`${renderTable(['NAME', 'TENANT', 'CLIENT ID', 'CLOUD', 'AUTH'], rows, 64)}\n`);
+    });
+
+  integration
+    .command('show')
+    .argument('<name>')
+    .description('show one integration and its latest scans')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options) => {
+      const { found, scans } = await withStore(globals(), async (store) => {
+        const found = await store.integrations.get(name);
+        return { found, scans: found ? await store.scans.list(found.id) : [] };
+      });
+      if (!found)
+        throw new NotFound(`no integration named "${name}"`, { fix: 'see `lanyard integration list`' });
+      if (options.json) {
+        process.stdout.write(`${inertJson({ ...found, scans }, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `name:      ${found.name}`,
+        `tenant:    ${found.tenantId}`,
+        `client id: ${found.clientId}`,
+        `auth:      ${describeAuth(found)}`,
+        `cloud:     ${found.cloud.name} (login ${found.cloud.loginUrl}, graph ${found.cloud.graphUrl})`,
+        ...(found.cloud.caFile ? [`ca file:   ${found.cloud.caFile}`] : []),
+        `scans:     ${scans.length}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      if (scans.length > 0) {
+        const rows = scans
+          .slice(-10)
+          .map((s) => [
+            s.id,
+            s.status,
+            s.startedAt.toISOString(),
+            s.finishedAt?.toISOString() ?? '-',
+            s.reason ?? '',
+          ]);
+        process.stdout.write(
+          `\n${renderTable(['SCAN', 'STATUS', 'STARTED', 'FINISHED', 'REASON'], rows, 80)}\n`,
+        );
+      }
+    });
+
+  integration
+    .command('delete')
+    .argument('<name>')
+    .description('delete an integration with its scans and history')
+    .action(async (name: string) => {
+      const deleted = await withStore(globals(), (store) => store.integrations.delete(name));
+      if (!deleted)
+        throw new NotFound(`no integration named "${name}"`, { fix: 'see `lanyard integration list`' });
+      process.stdout.write(`deleted integration "${name}"\n`);
+    });
+}

@@ -1,0 +1,55 @@
+// `lanyard`: the command-line entry point. Commands parse arguments, call one service, format the result.
+import { Command, CommanderError } from 'commander';
+import { LanyardError } from '../core/errors.ts';
+import { inert } from '../core/inert-text.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerIdentity } from './commands/identity.ts';
+import { registerIntegration } from './commands/integration.ts';
+import { registerInventory } from './commands/inventory.ts';
+import { registerScan } from './commands/scan.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('lanyard')
+    .description('Inventory and risk of Microsoft Entra workload identities')
+    .option(
+      '--database <url>',
+      'PostgreSQL URL (default: embedded PGlite under LANYARD_HOME; env LANYARD_DATABASE_URL)',
+    )
+    .option('--home <dir>', 'data directory (default: $LANYARD_HOME or ~/.lanyard)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerIntegration(program);
+  registerScan(program);
+  registerInventory(program);
+  registerIdentity(program);
+  registerDemo(program);
+  return program;
+}
+
+/** One line naming the cause, one naming the fix, and a distinct exit code per cause. */
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof LanyardError) {
+    process.stderr.write(`error: ${inert(error.message)}\n`);
+    if (error.fix) process.stderr.write(`  fix: ${inert(error.fix)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: unexpected failure: ${inert(message)}\n`);
+  if (process.env.LANYARD_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    // A command may set a non-zero code after printing its result (e.g. a partial scan).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,30 @@
+// The CLI's composition root: where the store lives and how a scan reaches Graph.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../store/index.ts';
+
+export interface GlobalOptions {
+  database?: string;
+  home?: string;
+}
+
+export function lanyardHome(options: GlobalOptions): string {
+  return options.home ?? process.env.LANYARD_HOME ?? join(homedir(), '.lanyard');
+}
+
+/** PostgreSQL when a URL is given (flag or LANYARD_DATABASE_URL), else PGlite under LANYARD_HOME. */
+export async function openConfiguredStore(options: GlobalOptions): Promise<Store> {
+  const url = options.database ?? process.env.LANYARD_DATABASE_URL;
+  if (url) return openStore({ url });
+  return openStore({ dataDir: join(lanyardHome(options), 'data') });
+}
+
+/** Opens the store for one command and always closes it, so the PGlite lock is released. */
+export async function withStore<T>(options: GlobalOptions, run: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openConfiguredStore(options);
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}

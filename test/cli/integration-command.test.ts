@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { EXIT_CODES } from '../../src/core/errors.ts';
+import { runCli } from '../support/run-cli.ts';
+
+let home: string;
+const env = () => ({ LANYARD_HOME: home });
+const TENANT = '0b5f9c1e-2a3d-4e5f-8a9b-0c1d2e3f4a5b';
+const CLIENT = '11111111-2222-3333-4444-555555555555';
+
+before(async () => {
+  home = await mkdtemp(join(tmpdir(), 'lanyard-cli-'));
+});
+after(async () => {
+  await rm(home, { recursive: true, force: true });
+});
+
+test('integration create, list, show and delete round-trip', async () => {
+  const created = await runCli(
+    [
+      'integration',
+      'create',
+      'azure',
+      '--name',
+      'prod',
+      '--tenant',
+      TENANT,
+      '--client-id',
+      CLIENT,
+      '--auth',
+      'secret',
+      '--secret-env',
+      'PROD_SECRET',
+    ],
+    env(),
+  );
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, /created integration "prod"/);
+
+  const listed = await runCli(['integration', 'list', '--json'], env());
+  const integrations = JSON.parse(listed.stdout);
+  assert.equal(integrations.length, 1);
+  assert.equal(integrations[0].auth.secretEnv, 'PROD_SECRET');
+  assert.equal(integrations[0].cloud.graphUrl, 'https://graph.microsoft.com');
+
+  const shown = await runCli(['integration', 'show', 'prod'], env());
+  assert.equal(shown.code, 0);
+  assert.match(shown.stdout, /secret from \$PROD_SECRET/);
+
+  const duplicate = await runCli(
+    [
+      'integration',
+      'create',
+      'azure',
+      '--name',
+      'prod',
+      '--tenant',
+      TENANT,
+      '--client-id',
+      CLIENT,
+      '--auth',
+      'azure-cli',
+    ],
+    env(),
+  );
+  assert.equal(duplicate.code, EXIT_CODES.LANYARD_CONFLICT);
+
+  assert.equal((await runCli(['integration', 'delete', 'prod'], env())).code, 0);
+  const gone = await runCli(['integration', 'show', 'prod'], env());
+  assert.equal(gone.code, EXIT_CODES.LANYARD_NOT_FOUND);
+  assert.match(gone.stderr, /^error: no integration named "prod"\n {2}fix: /);
+});
+
+const badInputs: Array<{ name: string; args: string[]; code: number; message: RegExp }> = [
+  {
+    name: 'client id that is not a GUID',
+    args: [
+      'integration',
+      'create',
+      'azure',
+      '--name',
+      'x',
+      '--tenant',
+      TENANT,
+      '--client-id',
+      'nope',
+      '--auth',
+      'azure-cli',
+    ],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /--client-id "nope" is not a GUID/,
+  },
+  {
+    name: 'custom cloud over http',
+    args: [
+      'integration',
+      'create',
+      'azure',
+      '--name',
+      'x',
+      '--tenant',
+      TENANT,
+      '--client-id',
+      CLIENT,
+      '--auth',
+      'azure-cli',
+      '--cloud',
+      'custom',
+      '--login-url',
+      'http://127.0.0.1:1',
+      '--graph-url',
+      'https://127.0.0.1:1',
+      '--arm-url',
+      'https://127.0.0.1:1',
+    ],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /must use https/,
+  },
+  {
+    name: 'unknown integration for scan',
+    args: ['scan', '--integration', 'nope'],
+    code: EXIT_CODES.LANYARD_NOT_FOUND,
+    message: /no integration named "nope"/,
+  },
+  {
+    name: 'bad --as-of',
+    args: ['inventory', '--as-of', 'yesterday'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /neither a scan id nor a date/,
+  },
+  {
+    name: 'unknown scan for --as-of',
+    args: ['inventory', '--as-of', '999'],
+    code: EXIT_CODES.LANYARD_NOT_FOUND,
+    message: /no scan 999/,
+  },
+  {
+    name: 'bad --expires-within',
+    args: ['inventory', '--expires-within', 'soon'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /not a duration/,
+  },
+  {
+    name: 'bad --format',
+    args: ['inventory', '--format', 'xml'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /unknown format/,
+  },
+  {
+    name: 'scan with no integration',
+    args: ['scan'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /no integration to scan/,
+  },
+];
+for (const { name, args, code, message } of badInputs) {
+  test(`bad input: ${name} → one clear error, exit ${code}`, async () => {
+    const result = await runCli(args, env());
+    assert.equal(result.code, code, result.stderr);
+    assert.match(result.stderr, message);
+    assert.match(result.stderr, /\n {2}fix: /);
+    assert.ok(result.stderr.split('\n').filter(Boolean).length <= 2, result.stderr);
+  });
+}
