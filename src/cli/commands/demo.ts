@@ -4,7 +4,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startEmulator } from '../../../emulator/index.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import { buildOverview } from '../../core/overview.ts';
 import { renderOverview } from '../format/overview-output.ts';
@@ -37,6 +36,8 @@ export function registerDemo(program: Command): void {
       const globals = program.opts<GlobalOptions>();
       const demoDir = join(lanyardHome(globals), 'demo');
       await mkdir(demoDir, { recursive: true, mode: 0o700 });
+      // Loaded on demand: the emulator (certificates, tenant generator) is heavy and only the demo needs it.
+      const { startEmulator } = await import('../../../emulator/index.ts');
       const emulator = await startEmulator({ port: 0, tenants: [{ seed, apps }], outDir: demoDir });
       const out = process.stdout;
       try {
