@@ -2,7 +2,7 @@
 // server. startEmulator (index.ts) adds generated tenants and the scanner app on top; tests call this directly
 // with hand-built tenants.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClock } from './clock.ts';
@@ -58,6 +58,8 @@ export async function startRuntime<G = unknown, S = unknown, R = unknown>(
   options: RuntimeOptions<G, S, R>,
 ): Promise<EmulatorRuntime<G, S, R>> {
   const host = options.host ?? '127.0.0.1';
+  // A temp dir the runtime made is removed on close, with the credentials written into it.
+  const ownsOutDir = options.outDir === undefined;
   const outDir = options.outDir ?? (await mkdtemp(path.join(tmpdir(), 'lanyard-emulator-')));
   const ca = options.ca ?? (await createCertificateAuthority());
   const serverCert = await issueServerCertificate(ca, [...new Set([host, '127.0.0.1', '::1', 'localhost'])]);
@@ -107,6 +109,9 @@ export async function startRuntime<G = unknown, S = unknown, R = unknown>(
     login,
     server,
     control,
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      if (ownsOutDir) await rm(outDir, { recursive: true, force: true });
+    },
   };
 }
