@@ -131,8 +131,9 @@ export function createGraphHandler(ctx: EmulatorContext, options: GraphOptions =
       outcome = errorOutcome(error instanceof GraphError ? error : graphErrors.internal(), ids, 0);
     }
     text ??= typeof outcome.body === 'string' ? outcome.body : JSON.stringify(outcome.body);
-    const bytes = Buffer.byteLength(text);
-    record({ method, path }, caller, outcome, bytes, time);
+    // Encoded once here: the server writes a Buffer as is, and the log needs its length anyway.
+    const payload = Buffer.from(text);
+    record({ method, path }, caller, outcome, payload.length, time);
     return {
       status: outcome.status,
       headers: {
@@ -143,7 +144,7 @@ export function createGraphHandler(ctx: EmulatorContext, options: GraphOptions =
         'request-id': requestId,
         'client-request-id': ids.clientRequestId,
       },
-      body: text,
+      body: payload,
     };
   };
 }

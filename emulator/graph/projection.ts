@@ -1,6 +1,6 @@
 // Builds the per-request function that turns a stored directory object into what Graph returns: the
 // `$select`ed properties (or the type's defaults), `keyCredentials[].key` nulled outside single-object
-// gets, `secretText` never. Built once per request so each object costs a few property reads.
+// gets, `secretText` always null. Built once per request so each object costs a few property reads.
 import { graphErrors } from './errors.ts';
 import type { EntitySchema, PropertyInfo } from './schema.ts';
 
@@ -47,9 +47,10 @@ function stripKeys(list: unknown): unknown {
   return list.map((k: Credential) => ({ ...k, key: null }));
 }
 
+/** Graph lists passwordCredentials with `secretText: null`; a value is returned only by addPassword. */
 function stripSecrets(list: unknown): unknown {
-  if (!Array.isArray(list) || !list.some((p: Credential) => p && 'secretText' in p)) return list;
-  return list.map(({ secretText: _secret, ...rest }: Credential) => rest);
+  if (!Array.isArray(list) || !list.some((p: Credential) => p?.secretText != null)) return list;
+  return list.map((p: Credential) => ({ ...p, secretText: null }));
 }
 
 function sanitize(name: string, value: unknown, keepKeys: boolean): unknown {

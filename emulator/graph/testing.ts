@@ -204,7 +204,12 @@ export function createTestGraph(options: GraphOptions = {}, tenants?: TenantStat
     const request: EmulatorRequest = { method, url: new URL(path, ORIGIN), headers, body, ip: '127.0.0.1' };
     const response = await handler(request);
     if (!response) throw new Error(`handler declined ${path}`);
-    const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? null);
+    const raw = response.body;
+    const text = Buffer.isBuffer(raw)
+      ? raw.toString('utf8')
+      : typeof raw === 'string'
+        ? raw
+        : JSON.stringify(raw ?? null);
     let json: unknown = null;
     try {
       json = JSON.parse(text);
