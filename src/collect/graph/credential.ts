@@ -17,6 +17,7 @@ import type { AuthMethod } from '../../core/integration-config.ts';
 import { readCaFile, trustedCas } from '../ca-bundle.ts';
 import { isKnownLoginHost } from '../clouds.ts';
 import { normaliseSignInError, type SignInContext } from './auth-errors.ts';
+import { isEndpointResolutionError, probeAuthority } from './authority-probe.ts';
 
 export interface CredentialAuth {
   method: AuthMethod;
@@ -39,6 +40,8 @@ export interface CredentialCloud {
 export interface CredentialDeps {
   env?: Record<string, string | undefined>;
   readFile?: (path: string) => string;
+  /** Retries of a failed token-endpoint call inside @azure/identity (its default: 3, with backoff). */
+  tokenRequestRetries?: number;
 }
 
 export function createCredential(
@@ -52,8 +55,12 @@ export function createCredential(
     authorityHost: cloud.loginUrl,
     // MSAL's instance discovery asks login.microsoftonline.com about the authority: only Microsoft's hosts pass.
     disableInstanceDiscovery: !isKnownLoginHost(cloud.loginUrl),
-    ...(cloud.caFile ? { tlsOptions: { ca: trustedCas(readCaFile(cloud.caFile, read)) } } : {}),
+    ...(deps.tokenRequestRetries === undefined
+      ? {}
+      : { retryOptions: { maxRetries: deps.tokenRequestRetries } }),
   };
+  const ca = cloud.caFile ? trustedCas(readCaFile(cloud.caFile, read)) : undefined;
+  if (ca) options.tlsOptions = { ca };
   const { tenantId, clientId } = auth;
   const inner = ((): TokenCredential => {
     switch (auth.method) {
@@ -119,6 +126,8 @@ export function createCredential(
       try {
         token = await inner.getToken(scopes, tokenOptions);
       } catch (error) {
+        if (isEndpointResolutionError(error))
+          throw (await probeAuthority(context, ca)) ?? normaliseSignInError(error, context);
         throw normaliseSignInError(error, context);
       }
       if (!token)
