@@ -128,12 +128,13 @@ async function run(options: CliOptions): Promise<void> {
       files.push(file);
     }
   }
-  process.stdout.write(describe(emulator, files));
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // Listen for signals before printing: whoever reads "Press Ctrl+C" may signal at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
+  process.stdout.write(describe(emulator, files));
+  await stopped;
   await emulator.close();
   process.stdout.write('Emulator stopped.\n');
 }
