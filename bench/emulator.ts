@@ -65,7 +65,13 @@ async function serve(input: WorkerInput): Promise<void> {
     rssMB: memory.rss / 1e6,
   };
   parentPort!.postMessage(ready);
-  parentPort!.once('message', () => {
+  // 'cpu' asks for this thread's CPU time (µs), which the machine's other load does not inflate.
+  parentPort!.on('message', (message: 'cpu' | 'close') => {
+    if (message === 'cpu') {
+      const { user, system } = process.threadCpuUsage();
+      parentPort!.postMessage(user + system);
+      return;
+    }
     void emulator.close().then(() => parentPort!.close());
   });
 }
@@ -121,9 +127,23 @@ async function readCollection(agent: Agent, token: string, first: string): Promi
   return result;
 }
 
-async function scenario(agent: Agent, token: string, ready: Ready, inFlight: number, select: boolean) {
+async function serverCpu(worker: Worker): Promise<number> {
+  worker.postMessage('cpu');
+  const [micros] = (await once(worker, 'message')) as [number];
+  return micros;
+}
+
+async function scenario(
+  worker: Worker,
+  agent: Agent,
+  token: string,
+  ready: Ready,
+  inFlight: number,
+  select: boolean,
+) {
   const path = (collection: string, fields: string) =>
     `${ready.origin}/v1.0/${collection}?$top=999${select ? `&$select=${fields}` : ''}`;
+  const cpuBefore = await serverCpu(worker);
   const started = performance.now();
   const passes = await Promise.all(
     Array.from({ length: inFlight }, (_, i) =>
@@ -135,6 +155,7 @@ async function scenario(agent: Agent, token: string, ready: Ready, inFlight: num
     ),
   );
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuSeconds = ((await serverCpu(worker)) - cpuBefore) / 1e6;
   const total = passes.reduce((a, p) => ({
     objects: a.objects + p.objects,
     requests: a.requests + p.requests,
@@ -145,7 +166,7 @@ async function scenario(agent: Agent, token: string, ready: Ready, inFlight: num
     0,
   );
   if (total.objects !== expected) throw new Error(`read ${total.objects} objects, expected ${expected}`);
-  return { ...total, seconds };
+  return { ...total, seconds, serverCpuSeconds };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -168,16 +189,18 @@ export async function run(args: string[]): Promise<void> {
   try {
     const token = await fetchToken(agent, ready);
     // Warm-up: one pass so the figures measure steady state, not JIT and first snapshots.
-    await scenario(agent, token, ready, 2, true);
-    await scenario(agent, token, ready, 2, false);
+    await scenario(worker, agent, token, ready, 2, true);
+    await scenario(worker, agent, token, ready, 2, false);
     console.log(`listing pages of 999, ${inFlight} requests in flight, throttling off:`);
     for (const select of [true, false]) {
-      const r = await scenario(agent, token, ready, inFlight, select);
+      const r = await scenario(worker, agent, token, ready, inFlight, select);
       console.log(
         `  ${select ? '$select (scanner fields)' : 'full objects          '}  ` +
           `${Math.round(r.objects / r.seconds).toLocaleString('en')} objects/s  ` +
           `${(r.requests / r.seconds).toFixed(1)} requests/s  ${(r.bytes / 1e6 / r.seconds).toFixed(0)} MB/s  ` +
-          `(${r.objects} objects, ${r.requests} requests in ${r.seconds.toFixed(2)} s)`,
+          `(${r.objects} objects, ${r.requests} requests in ${r.seconds.toFixed(2)} s); ` +
+          `server thread CPU ${((r.serverCpuSeconds * 1e6) / r.objects).toFixed(1)} µs/object = ` +
+          `${Math.round(r.objects / r.serverCpuSeconds).toLocaleString('en')} objects per CPU-second`,
       );
     }
   } finally {

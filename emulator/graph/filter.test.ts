@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { COLLECTIONS } from './collections.ts';
 import { GraphError } from './errors.ts';
 import { compileFilter } from './filter.ts';
-import { createTestGraph } from './testing.ts';
+import { createFixtureTenant, createTestGraph } from './testing.ts';
 
 const app = {
   id: 'A1',
@@ -154,4 +154,21 @@ test('$expand is refused with an advanced filter, as Graph does', async () => {
   );
   assert.equal(r.status, 400);
   assert.equal(r.json.error.code, 'Request_UnsupportedQuery');
+});
+
+test('a filter is evaluated again for each listing, so in-place edits show up in the next one', async () => {
+  const tenant = createFixtureTenant({ apps: 40 });
+  const { call } = createTestGraph({ throttle: { enabled: false } }, [tenant]);
+  const path = "/v1.0/applications?$filter=startsWith(displayName,'Renamed')&$select=id&$top=1";
+  assert.equal((await call('GET', path)).json.value.length, 0);
+  const [a, b] = [...tenant.applications.values()];
+  a!.object.displayName = 'Renamed one';
+  b!.object.displayName = 'Renamed two';
+  const first = await call('GET', path);
+  assert.equal(first.json.value.length, 1);
+  // A third rename between pages does not change the listing already under way.
+  [...tenant.applications.values()][2]!.object.displayName = 'Renamed three';
+  const second = await call('GET', first.json['@odata.nextLink']);
+  assert.equal(second.json.value.length, 1);
+  assert.equal(second.json['@odata.nextLink'], undefined);
 });

@@ -97,7 +97,7 @@ export function createGraphHandler(ctx: EmulatorContext, options: GraphOptions =
       if (!tenant) {
         throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
       }
-      if ((match[2] ?? '').toLowerCase() === '/$batch' && method === 'POST') {
+      if (/^\/\$batch\/?$/i.test(match[2] ?? '') && method === 'POST') {
         const batch = runBatch(rt, caller, tenant, {
           origin: request.url.origin,
           version,

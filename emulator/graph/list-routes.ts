@@ -26,7 +26,8 @@ function matching(
   if (!x.query.filter) return { all: snapshotOf(map).items, advanced: false };
   const consistency = { eventual: x.query.eventual, count: x.query.count || rawCount };
   const { predicate, advanced } = compileFilter(x.query.filter, def.filter, consistency);
-  return { all: filteredView(map, x.query.filter, (e) => predicate(def.objectOf(e))), advanced };
+  const fresh = rawCount || x.query.skiptoken === undefined;
+  return { all: filteredView(map, x.query.filter, (e) => predicate(def.objectOf(e)), fresh), advanced };
 }
 
 /** Builds `{@odata.context, @odata.count?, @odata.nextLink?, value}` in Graph's key order. */

@@ -1,7 +1,8 @@
 // Array snapshots of a tenant's collections (Maps), so a page is a slice by position instead of a walk of
 // the Map, plus cached secondary indexes (appId, userPrincipalName) and filtered views.
-// A snapshot is rebuilt when its Map's size changes; code that replaces an entry in place under the same
-// key must call `forgetSnapshot(map)` (writes that mutate the stored object itself need nothing).
+// A snapshot is rebuilt when its Map's size changes. Code that replaces an entry under an existing key, or
+// edits an appId / userPrincipalName in place, must call `forgetSnapshot(map)`; other in-place edits of
+// stored objects need nothing (filtered views are re-evaluated on each listing's first page).
 
 export interface Snapshot<T> {
   items: T[];
@@ -63,11 +64,21 @@ export function lookupBy<T>(
   return index.get(key.toLowerCase()) as T | undefined;
 }
 
-/** The items matching a filter, computed once per (snapshot, filter text) and reused across pages. */
-export function filteredView<T>(map: Map<string, T>, key: string, predicate: (item: T) => boolean): T[] {
+/**
+ * The items matching a filter. `fresh` (a listing's first page) evaluates the filter again, so edits made
+ * in place show up in the next listing; the following pages reuse that view, so one listing pages through
+ * one consistent result.
+ */
+export function filteredView<T>(
+  map: Map<string, T>,
+  key: string,
+  predicate: (item: T) => boolean,
+  fresh: boolean,
+): T[] {
   const entry = entryOf(map as Map<string, unknown>);
-  let view = entry.filtered.get(key) as T[] | undefined;
+  let view = fresh ? undefined : (entry.filtered.get(key) as T[] | undefined);
   if (!view) {
+    entry.filtered.delete(key);
     view = (entry.snapshot.items as T[]).filter(predicate);
     if (entry.filtered.size >= MAX_FILTERED_VIEWS) {
       const oldest = entry.filtered.keys().next().value;
