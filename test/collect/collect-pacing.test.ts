@@ -2,8 +2,8 @@
 // bucket to refill instead of drawing a single 429.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { collectInventory } from '../../src/collect/graph/collector.ts';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { collectInventory } from '../../src/collect/graph/collector.ts';
 import { scannerTransport } from './helpers.ts';
 
 const QUOTA = 5;
@@ -25,7 +25,10 @@ after(() => emu.close());
 
 test('a scan needing several windows of quota is paced without a 429', async () => {
   const transport = scannerTransport(emu, {
-    transport: { budget: { resourceUnitsPerWindow: QUOTA, windowMs: WINDOW_MS, headroom: HEADROOM }, maxInFlight: 8 },
+    transport: {
+      budget: { resourceUnitsPerWindow: QUOTA, windowMs: WINDOW_MS, headroom: HEADROOM },
+      maxInFlight: 8,
+    },
   });
   const result = await collectInventory({ transport, onFacts: async () => {} });
   const stats = transport.stats();

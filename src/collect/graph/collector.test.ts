@@ -211,3 +211,29 @@ test('a failing store stops the scan with the store error', async () => {
     (error) => error === broken,
   );
 });
+
+test('reports progress per page, naming the list', async () => {
+  const { transport } = fakeTransport();
+  const progress: { resource: string; pages: number }[] = [];
+  await collectInventory({ transport, onFacts: async () => {}, onProgress: (p) => progress.push(p) });
+  assert.equal(progress.length, 7, 'one report per page of the five lists');
+  assert.deepEqual(
+    progress.map((p) => p.pages),
+    [1, 2, 3, 4, 5, 6, 7],
+  );
+  assert.deepEqual(new Set(progress.map((p) => p.resource)).size, 5);
+});
+
+test('stops when the caller aborts, with the caller’s reason', async () => {
+  const { transport } = fakeTransport();
+  const controller = new AbortController();
+  const reason = new Error('cancelled by the operator');
+  await assert.rejects(
+    collectInventory({
+      transport,
+      signal: controller.signal,
+      onFacts: async () => controller.abort(reason),
+    }),
+    (error) => error === reason,
+  );
+});

@@ -75,8 +75,14 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     return delivery;
   };
 
-  const tenant = await resolveTenant(transport, signal);
-  const context: MapContext = { tenantId: tenant.id };
+  // The lists start while the tenant id is read; their facts need it only once their first page is in.
+  const tenantRead = resolveTenant(transport, signal);
+  tenantRead.catch((error: unknown) => failed.abort(error));
+  let context: MapContext | null = null;
+  const mapContext = async (): Promise<MapContext> => {
+    context ??= { tenantId: (await tenantRead).id };
+    return context;
+  };
 
   async function completeOverflow(resource: ResourceDeclaration, ids: string[]): Promise<void> {
     const expansion = resource.expansion!;
@@ -85,6 +91,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       { signal, permission: resource.permission },
     );
     const facts: IdentityFact[] = [];
+    const context = await mapContext();
     for (const response of responses) {
       if (response.status === 404) {
         warnings.push(`${resource.name}: object ${response.id} was deleted during the scan`);
@@ -117,6 +124,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       permission: resource.permission,
     })) {
       signal.throwIfAborted();
+      const context = await mapContext();
       const facts: IdentityFact[] = [];
       for (const raw of page) {
         const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
@@ -157,6 +165,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   if (options.signal?.aborted) throw options.signal.reason;
   // The first failure, as named by the transport (or the store's own error from onFacts).
   if (failed.signal.aborted) throw failed.signal.reason;
+  const tenant = await tenantRead;
   const stats = transport.stats();
   return {
     tenantId: tenant.id,
