@@ -108,7 +108,10 @@ interface PassResult {
   bytes: number;
 }
 
-/** Follows nextLinks to the end; only the last page is parsed (Graph writes nextLink before value). */
+/**
+ * Follows nextLinks to the end. Graph writes nextLink before value, so the client decodes only the head
+ * of each page and counts the rest as bytes; the last page is parsed to count its objects.
+ */
 async function readCollection(agent: Agent, token: string, first: string): Promise<PassResult> {
   let url: string | undefined = first;
   const result: PassResult = { objects: 0, requests: 0, bytes: 0 };
@@ -117,12 +120,26 @@ async function readCollection(agent: Agent, token: string, first: string): Promi
       dispatcher: agent,
       headers: { authorization: `Bearer ${token}` },
     });
-    const text: string = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let next: string | undefined;
+    let headRead = false;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (headRead && next) continue;
+      chunks.push(chunk);
+      if (!headRead && size >= 4096) {
+        headRead = true;
+        next = /"@odata\.nextLink":"([^"]+)"/.exec(Buffer.concat(chunks).toString('utf8', 0, 4096))?.[1];
+      }
+    }
+    const whole = headRead && next ? '' : Buffer.concat(chunks).toString('utf8');
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${whole.slice(0, 300)}`);
+    if (!headRead) next = /"@odata\.nextLink":"([^"]+)"/.exec(whole)?.[1];
     result.requests++;
-    result.bytes += Buffer.byteLength(text);
-    url = /"@odata\.nextLink":"([^"]+)"/.exec(text.slice(0, 4096))?.[1];
-    result.objects += url ? 999 : (JSON.parse(text) as { value: unknown[] }).value.length;
+    result.bytes += size;
+    result.objects += next ? 999 : (JSON.parse(whole) as { value: unknown[] }).value.length;
+    url = next;
   }
   return result;
 }

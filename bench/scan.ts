@@ -1,0 +1,95 @@
+// Benchmark of a whole scan against Graph's real budget: the naive script users write today (Microsoft's
+// Graph client, one request per object) and `lanyard scan` on the same generated tenant, each in its own
+// process, the emulator in a third; requests, RU and 429s from the emulator's log, wall time, peak RSS and
+// the lower bound. Figures go to bench/scan/results.json (latest per size) and bench/README.md `## Scan`.
+//   npm run bench -- scan [--apps 2000] [--no-naive] [--seed 1] [--latency-ms 50] [--no-readme]
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { measureSize, type SizeResult } from './scan/measure.ts';
+import { type Machine, renderGenerated, renderTables, renderTargets, updateReadme } from './scan/report.ts';
+
+const RESULTS = new URL('./scan/results.json', import.meta.url);
+const README = new URL('./README.md', import.meta.url);
+
+interface Args {
+  apps: number[];
+  naive: boolean;
+  seed: number;
+  latencyMs: number;
+  readme: boolean;
+}
+
+function parseArgs(args: string[]): Args {
+  const value = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const int = (text: string, name: string, min: number) => {
+    const v = Number(text.replace(/_/g, ''));
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`--${name} needs whole numbers ≥ ${min}`);
+    return v;
+  };
+  const known = new Set(['--apps', '--no-naive', '--seed', '--latency-ms', '--no-readme']);
+  const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(args[i - 1] ?? ''));
+  if (unknown.length > 0) throw new RangeError(`unknown option ${unknown.join(' ')}`);
+  return {
+    apps: (value('apps') ?? '2000').split(',').map((a) => int(a, 'apps', 1)),
+    naive: !args.includes('--no-naive'),
+    seed: int(value('seed') ?? '1', 'seed', 0),
+    latencyMs: int(value('latency-ms') ?? '50', 'latency-ms', 0),
+    readme: !args.includes('--no-readme'),
+  };
+}
+
+function machine(): Machine {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    nproc: sh('nproc', []),
+    free: sh('free', ['-g']),
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    node: process.version,
+  };
+}
+
+async function previousResults(): Promise<SizeResult[]> {
+  try {
+    return JSON.parse(await readFile(RESULTS, 'utf8')) as SizeResult[];
+  } catch {
+    return [];
+  }
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const fresh: SizeResult[] = [];
+  for (const apps of args.apps) {
+    log(`\n== ${apps.toLocaleString('en')} applications, ${args.latencyMs} ms latency, medium budget ==`);
+    fresh.push(
+      await measureSize({ apps, seed: args.seed, latencyMs: args.latencyMs, naive: args.naive, log }),
+    );
+  }
+  log(`\n${renderTables(fresh)}\n`);
+  // Sizes not measured in this run keep their latest figures; a naive measurement is not replaced by a
+  // computed count.
+  const merged = new Map((await previousResults()).map((r) => [r.apps, r]));
+  for (const r of fresh) {
+    const before = merged.get(r.apps);
+    merged.set(r.apps, !r.naive.measured && before?.naive.measured ? { ...r, naive: before.naive } : r);
+  }
+  const all = [...merged.values()].sort((a, b) => a.apps - b.apps);
+  await writeFile(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+  log(`Targets (latest figures of every size):\n${renderTargets(all)}\n`);
+  if (args.readme) {
+    await updateReadme(README, renderGenerated(all, machine()));
+    log('bench/README.md `## Scan` updated.');
+  }
+}

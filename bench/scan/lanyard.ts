@@ -1,0 +1,76 @@
+// `lanyard scan` as the CLI wires it: the real scan service over PGlite with Graph as the source. The
+// integration is created first (as `lanyard integration create azure --auth certificate --cloud custom
+// --ca-file <emulator CA bundle>` would), then the timed part opens the store, scans and closes it.
+import { validateIntegrationInput } from '../../src/core/integration-config.ts';
+import { createGraphCollect } from '../../src/services/graph-collect.ts';
+import { createScanService, type ScanSummary } from '../../src/services/scan-service.ts';
+import { openStore } from '../../src/store/index.ts';
+import type { HostReady } from './emulator-host.ts';
+
+export interface LanyardResult {
+  summary: ScanSummary;
+  error?: string;
+  /** Epoch ms, comparable with the emulator's request log (same machine, wall clock). */
+  scanStartedAt: number;
+  scanFinishedAt: number;
+  openMs: number;
+  scanMs: number;
+  closeMs: number;
+  /** The untimed set-up: a fresh data dir, migrations and the integration row. */
+  setupMs: number;
+}
+
+const NAME = 'bench';
+
+/** Untimed: what `lanyard integration create` leaves behind in a fresh data dir. */
+export async function createIntegration(host: HostReady, dataDir: string): Promise<number> {
+  const started = performance.now();
+  const store = await openStore({ dataDir });
+  try {
+    const input = validateIntegrationInput({
+      name: NAME,
+      tenant: host.tenantId,
+      clientId: host.clientId,
+      auth: 'certificate',
+      certificate: host.certificatePath,
+      cloud: 'custom',
+      loginUrl: host.origin,
+      graphUrl: host.origin,
+      armUrl: host.origin,
+      caFile: host.caBundlePath,
+    });
+    await store.integrations.create({ provider: 'azure', ...input });
+  } finally {
+    await store.close();
+  }
+  return performance.now() - started;
+}
+
+/** Timed: `lanyard scan --integration bench`. */
+export async function runLanyard(dataDir: string): Promise<Omit<LanyardResult, 'setupMs'>> {
+  const t0 = performance.now();
+  const store = await openStore({ dataDir });
+  const t1 = performance.now();
+  const scanStartedAt = Date.now();
+  let outcome: { summary: ScanSummary; error?: unknown };
+  try {
+    const service = createScanService({ store, collect: createGraphCollect(), now: () => new Date() });
+    outcome = await service.run(NAME);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const scanFinishedAt = Date.now();
+  const t2 = performance.now();
+  await store.close();
+  const t3 = performance.now();
+  return {
+    summary: outcome.summary,
+    ...(outcome.error ? { error: String((outcome.error as Error).message ?? outcome.error) } : {}),
+    scanStartedAt,
+    scanFinishedAt,
+    openMs: t1 - t0,
+    scanMs: t2 - t1,
+    closeMs: t3 - t2,
+  };
+}
