@@ -2,6 +2,7 @@
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { InvalidInput, NotFound } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
+import { canonicalIdentity, sortOwners } from './canonical-order.ts';
 import { commitScan } from './commit-scan.ts';
 import type { Db } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
@@ -79,9 +80,9 @@ function createWriter(db: Db, id: number, guard: () => void): ScanWriter {
 function toRow(fact: IdentityFact): { a: string; o: string; d: unknown } {
   switch (fact.aspect) {
     case 'identity':
-      return { a: 'identity', o: fact.identity.objectId, d: fact.identity };
+      return { a: 'identity', o: fact.identity.objectId, d: canonicalIdentity(fact.identity) };
     case 'owners':
-      return { a: 'owners', o: fact.objectId, d: fact.owners };
+      return { a: 'owners', o: fact.objectId, d: sortOwners(fact.owners) };
     case 'federated':
       return { a: 'federated', o: fact.objectId, d: fact.credentials };
   }

@@ -73,7 +73,8 @@ export const scanFacts = pgTable(
     /** identity: the Identity; owners: Owner[]; federated: Credential[]. */
     data: jsonb('data').notNull(),
   },
-  (t) => [index('scan_facts_scan_idx').on(t.scanId, t.aspect, t.objectId)],
+  // Only the scan id: a wider key costs more on every staged row than it saves once at finish.
+  (t) => [index('scan_facts_scan_id_idx').on(t.scanId)],
 );
 
 /**
@@ -105,8 +106,7 @@ export const identityVersions = pgTable(
     uniqueIndex('identity_versions_open_unique')
       .on(t.integrationId, t.objectId)
       .where(sql`${t.endedSeq} is null`),
-    index('identity_versions_object_idx').on(t.integrationId, t.objectId, t.addedSeq),
-    index('identity_versions_added_idx').on(t.integrationId, t.addedSeq),
+    // find(): by object id, app id or display name, across integrations; history() uses the object id too.
     index('identity_versions_app_idx').on(t.appId),
     index('identity_versions_name_idx').on(sql`lower(${t.displayName})`),
     index('identity_versions_object_id_idx').on(t.objectId),
