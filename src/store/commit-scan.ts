@@ -10,7 +10,12 @@ import type { ScanRecord, ScanResult } from './types.ts';
 const STATUSES = new Set(['succeeded', 'partial', 'failed']);
 const { seq: _seq, ...recordColumns } = getTableColumns(scans);
 
-export async function commitScan(db: Db, scanId: number, result: ScanResult): Promise<ScanRecord> {
+export async function commitScan(
+  db: Db,
+  kind: 'pglite' | 'postgres',
+  scanId: number,
+  result: ScanResult,
+): Promise<ScanRecord> {
   if (!STATUSES.has(result.status)) {
     throw new InvalidInput(`a scan finishes as succeeded, partial or failed, not "${result.status}"`);
   }
@@ -51,7 +56,7 @@ export async function commitScan(db: Db, scanId: number, result: ScanResult): Pr
         removals: result.status === 'succeeded',
       });
     }
-    await tx.execute(sql`delete from scan_facts where scan_id = ${scanId}`);
+    await dropStaging(tx, kind, scanId);
     const [record] = await tx
       .update(scans)
       .set({
@@ -126,6 +131,22 @@ async function assemble(tx: Executor, scanId: number): Promise<void> {
     insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
     select object_id, kind, app_id, display_name, data, md5(data::text) from assembled`);
   await tx.execute(sql`analyze lanyard_assembled`);
+}
+
+/**
+ * PGlite has no autovacuum: deleted staging rows would leave their space unused and the directory would grow by
+ * a tenant's worth of facts per scan. When no other scan is staging, truncating frees it at once. PostgreSQL's
+ * autovacuum reclaims the space, and a truncate there would block other integrations' scans.
+ */
+async function dropStaging(tx: Executor, kind: 'pglite' | 'postgres', scanId: number): Promise<void> {
+  if (kind === 'pglite') {
+    const [other] = await rows(tx, sql`select 1 from scans where status = 'running' and id <> ${scanId}::int limit 1`);
+    if (!other) {
+      await tx.execute(sql`truncate scan_facts`);
+      return;
+    }
+  }
+  await tx.execute(sql`delete from scan_facts where scan_id = ${scanId}::int`);
 }
 
 async function writeVersions(

@@ -63,7 +63,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
       }
     },
     integrations: createIntegrations(connection.db, guard),
-    scans: createScans(connection.db, guard),
+    scans: createScans(connection.db, connection.kind, guard),
     inventory: createInventory(connection.db),
   };
 }

@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const { seq: _seq, ...recordColumns } = getTableColumns(scans);
 
-export function createScans(db: Db, guard: () => void): Store['scans'] {
+export function createScans(db: Db, kind: Store['kind'], guard: () => void): Store['scans'] {
   return {
     async begin(integrationId: string, startedAt: Date): Promise<ScanWriter> {
       guard();
@@ -31,7 +31,7 @@ export function createScans(db: Db, guard: () => void): Store['scans'] {
         });
       }
       const [row] = await db.insert(scans).values({ integrationId, startedAt }).returning({ id: scans.id });
-      return createWriter(db, row!.id, guard);
+      return createWriter(db, kind, row!.id, guard);
     },
     list: (integrationId?: string) => {
       const query = db.select(recordColumns).from(scans);
@@ -47,7 +47,7 @@ export function createScans(db: Db, guard: () => void): Store['scans'] {
   };
 }
 
-function createWriter(db: Db, id: number, guard: () => void): ScanWriter {
+function createWriter(db: Db, kind: Store['kind'], id: number, guard: () => void): ScanWriter {
   let finished = false;
   const open = () => {
     guard();
@@ -70,7 +70,7 @@ function createWriter(db: Db, id: number, guard: () => void): ScanWriter {
     },
     async finish(result: ScanResult): Promise<ScanRecord> {
       open();
-      const record = await commitScan(db, id, result);
+      const record = await commitScan(db, kind, id, result);
       finished = true;
       return record;
     },

@@ -66,6 +66,33 @@ forEachDatabase('store scans', (db) => {
     assert.deepEqual(await ids(id), ['new-1', 'new-2', 'old-1']);
   });
 
+  test('readers during a commit see the old state or the new one, never a mix', async () => {
+    const id = await integration();
+    const before = Array.from({ length: 2_000 }, (_, n) => identity(`obj-${n}`));
+    await scan(store, id, asFacts(before));
+    const writer = await store.scans.begin(id, new Date());
+    await writer.stage(asFacts(before.slice(1_000).map((i) => ({ ...i, displayName: 'renamed' }))));
+    let done = false;
+    const seen = new Set<string>();
+    const finishing = writer
+      .finish({ status: 'succeeded', summary: {}, finishedAt: new Date() })
+      .finally(() => {
+        done = true;
+      });
+    do {
+      const now = await store.inventory.list({ integrationId: id });
+      seen.add(`${now.length}/${now.filter((i) => i.displayName === 'renamed').length}`);
+    } while (!done);
+    await finishing;
+    const after = await store.inventory.list({ integrationId: id });
+    seen.add(`${after.length}/${after.filter((i) => i.displayName === 'renamed').length}`);
+    assert.deepEqual(
+      [...seen].filter((state) => state !== '2000/0' && state !== '1000/1000'),
+      [],
+    );
+    assert.ok(seen.has('1000/1000'));
+  });
+
   test('an unchanged identity adds no version; a changed one adds one', async () => {
     const id = await integration();
     await scan(store, id, asFacts([identity('same'), identity('edit')]));
@@ -249,6 +276,43 @@ forEachDatabase('store scans', (db) => {
     await assert.rejects(writer.stage(asFacts([{ ...identity('v'), value: 'pa55' } as never])), InvalidInput);
     const record = await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
     assert.deepEqual(record.changes, { added: 0, changed: 0, removed: 0 });
+  });
+
+  test('scans staging at once keep their own facts when another finishes', async () => {
+    const first = await integration();
+    const second = await integration();
+    const a = await store.scans.begin(first, new Date());
+    const b = await store.scans.begin(second, new Date());
+    await a.stage(asFacts([identity('a1')]));
+    await b.stage(asFacts([identity('b1')]));
+    await a.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    await b.stage(asFacts([identity('b2')]));
+    await b.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    assert.deepEqual(await ids(first), ['a1']);
+    assert.deepEqual(await ids(second), ['b1', 'b2']);
+  });
+
+  test('scans of one integration take effect in the order they finish', async () => {
+    const id = await integration();
+    const early = await store.scans.begin(id, new Date());
+    const late = await store.scans.begin(id, new Date());
+    await early.stage(asFacts([identity('from-early')]));
+    await late.stage(asFacts([identity('from-late')]));
+    await late.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    const last = await early.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    assert.deepEqual(last.changes, { added: 1, changed: 0, removed: 1 });
+    assert.deepEqual(await ids(id), ['from-early']);
+    assert.deepEqual(
+      (await store.inventory.list({ asOf: { scanId: late.id } })).map((i) => i.objectId),
+      ['from-late'],
+    );
+    assert.deepEqual(
+      (await store.inventory.history(id, 'from-late')).map((h) => [h.scanId, h.change]),
+      [
+        [late.id, 'added'],
+        [early.id, 'removed'],
+      ],
+    );
   });
 
   test('stages large batches in several statements', async () => {
