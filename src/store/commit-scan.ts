@@ -140,7 +140,10 @@ async function assemble(tx: Executor, scanId: number): Promise<void> {
  */
 async function dropStaging(tx: Executor, kind: 'pglite' | 'postgres', scanId: number): Promise<void> {
   if (kind === 'pglite') {
-    const [other] = await rows(tx, sql`select 1 from scans where status = 'running' and id <> ${scanId}::int limit 1`);
+    const [other] = await rows(
+      tx,
+      sql`select 1 from scans where status = 'running' and id <> ${scanId}::int limit 1`,
+    );
     if (!other) {
       await tx.execute(sql`truncate scan_facts`);
       return;

@@ -8,3 +8,12 @@ export function pgErrorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The driver's own error under drizzle's wrapper: drizzle's message repeats every parameter, which for a staged
+ * batch is megabytes of facts.
+ */
+export function driverError(error: unknown): Error {
+  const cause = (error as { cause?: unknown })?.cause;
+  return cause instanceof Error ? cause : error instanceof Error ? error : new Error(String(error));
+}

@@ -6,6 +6,7 @@ import { canonicalIdentity, sortOwners } from './canonical-order.ts';
 import { commitScan } from './commit-scan.ts';
 import type { Db } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
+import { driverError, pgErrorCode } from './pg-errors.ts';
 import { integrations, scans } from './schema.ts';
 import type { ScanRecord, ScanResult, ScanWriter, Store } from './types.ts';
 
@@ -60,12 +61,23 @@ function createWriter(db: Db, kind: Store['kind'], id: number, guard: () => void
       for (const fact of facts) assertFact(fact);
       for (let start = 0; start < facts.length; start += STAGE_CHUNK) {
         const chunk = facts.slice(start, start + STAGE_CHUNK).map(toRow);
-        // Ordinality keeps the staging ids in arrival order: the latest fact about an object wins.
-        await db.execute(sql`
-          insert into scan_facts (scan_id, aspect, object_id, data)
-          select ${id}::int, f->>'a', f->>'o', f->'d'
-          from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) with ordinality as t(f, n)
-          order by n`);
+        try {
+          // Ordinality keeps the staging ids in arrival order: the latest fact about an object wins.
+          await db.execute(sql`
+            insert into scan_facts (scan_id, aspect, object_id, data)
+            select ${id}::int, f->>'a', f->>'o', f->'d'
+            from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) with ordinality as t(f, n)
+            order by n`);
+        } catch (error) {
+          if (pgErrorCode(error) === '23503') {
+            throw new NotFound(`scan ${id} no longer exists: its integration was deleted`, {
+              cause: driverError(error),
+            });
+          }
+          throw new Error(`staging facts of scan ${id} failed: ${driverError(error).message}`, {
+            cause: driverError(error),
+          });
+        }
       }
     },
     async finish(result: ScanResult): Promise<ScanRecord> {

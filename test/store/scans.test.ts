@@ -315,6 +315,17 @@ forEachDatabase('store scans', (db) => {
     );
   });
 
+  test('staging for a scan whose integration was deleted is NotFound', async () => {
+    const created = await store.integrations.create(newIntegration());
+    const writer = await store.scans.begin(created.id, new Date());
+    await store.integrations.delete(created.name);
+    await assert.rejects(writer.stage(asFacts([identity('x')])), NotFound);
+    await assert.rejects(
+      writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() }),
+      NotFound,
+    );
+  });
+
   test('stages large batches in several statements', async () => {
     const id = await integration();
     const many = Array.from({ length: 5_000 }, (_, n) => identity(`obj-${String(n).padStart(5, '0')}`));
