@@ -2,12 +2,12 @@
 // individually inside a 200 batch), throttled and failed items retried in a later batch (facts §4).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthFailed, type LanyardError } from '../../core/errors.ts';
-import type { GraphBudget } from './budget.ts';
+import type { BudgetLease, GraphBudget } from './budget.ts';
 import { estimateCost, type RequestCost } from './cost.ts';
 import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
 import { backoffDelay, type RetrySettings } from './retry.ts';
 import type { TokenSource } from './token-source.ts';
-import type { RequestOptions, TransportEvent, TransportStats } from './transport.ts';
+import type { RequestOptions, TransportEvent, TransportStats } from './transport-types.ts';
 
 /** Graph's limit of requests per $batch. */
 export const BATCH_LIMIT = 20;
@@ -68,27 +68,37 @@ async function runChunk<T>(
   for (let round = 1; todo.length > 0; round++) {
     const costs = todo.map((item) => estimateCost('GET', item.url));
     // Each item counts against the keyCredentials limit on its own; the RU of all items go in one take.
-    for (const cost of costs)
-      if (cost.keyCredentials)
-        await deps.budget.acquire({ resourceUnits: 0, keyCredentials: true }, deps.options.signal);
+    const keyLeases: BudgetLease[] = [];
     const resourceUnits = costs.reduce((sum, c) => sum + c.resourceUnits, 0);
     const token = await deps.tokens.current();
-    const reply = await deps.post(
-      { requests: todo.map((i) => ({ id: i.id, method: 'GET', url: i.url })) },
-      { resourceUnits, keyCredentials: false },
-    );
+    let reply: { responses?: WireItem[] };
+    try {
+      for (const cost of costs) {
+        if (cost.keyCredentials) {
+          keyLeases.push(
+            await deps.budget.acquire({ resourceUnits: 0, keyCredentials: true }, deps.options.signal),
+          );
+        }
+      }
+      reply = await deps.post(
+        { requests: todo.map((i) => ({ id: i.id, method: 'GET', url: i.url })) },
+        { resourceUnits, keyCredentials: false },
+      );
+    } finally {
+      for (const lease of keyLeases) lease.release();
+    }
     deps.counters.batchedRequests += todo.length;
     const byId = new Map((reply.responses ?? []).map((r) => [String(r.id), r]));
     const again: typeof todo = [];
     let lastFailure: LanyardError | null = null;
     let transient = false;
-    const charged = 0;
+    // What Graph charged for the items (x-ms-resource-unit of each, else our estimate).
+    let charged = 0;
     for (const item of todo) {
       const wire = byId.get(item.id);
       const headers = lowerCase(wire?.headers ?? {});
-      const charged = Number(headers['x-ms-resource-unit']);
-      deps.counters.resourceUnits +=
-        Number.isFinite(charged) && charged > 0 ? charged : estimateCost('GET', item.url).resourceUnits;
+      const units = Number(headers['x-ms-resource-unit']);
+      charged += Number.isFinite(units) && units > 0 ? units : estimateCost('GET', item.url).resourceUnits;
       const status = wire?.status ?? 500;
       const context = { method: 'GET', path: item.url.split('?')[0]!, permission: deps.options.permission };
       const bodyText = JSON.stringify(wire?.body ?? null);

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createGraphBudget } from './budget.ts';
+import { type BudgetLease, createGraphBudget } from './budget.ts';
 import { createFakeTimer } from './fake-timer.ts';
 
 const ru = (resourceUnits: number, keyCredentials = false) => ({ resourceUnits, keyCredentials });
 
-/** Starts `count` acquisitions and records the fake time at which each was granted. */
-function track(acquire: () => Promise<void>, count: number, timer: { now(): number }): number[] {
+/** Starts `count` acquisitions, records when each was granted and releases it at once (instant replies). */
+function track(acquire: () => Promise<BudgetLease>, count: number, timer: { now(): number }): number[] {
   const granted: number[] = [];
-  for (let i = 0; i < count; i++) void acquire().then(() => granted.push(timer.now()));
+  for (let i = 0; i < count; i++) {
+    void acquire().then((lease) => {
+      granted.push(timer.now());
+      lease.release();
+    });
+  }
   return granted;
 }
 
@@ -36,9 +41,15 @@ test('serves waiters in order: a dear request is not overtaken by cheap ones', a
   const timer = createFakeTimer();
   const budget = createGraphBudget({ resourceUnitsPerWindow: 10, windowMs: 1000, headroom: 0, timer });
   const order: string[] = [];
-  await budget.acquire(ru(8));
-  void budget.acquire(ru(5)).then(() => order.push('dear'));
-  void budget.acquire(ru(1)).then(() => order.push('cheap'));
+  (await budget.acquire(ru(8))).release();
+  void budget.acquire(ru(5)).then((l) => {
+    order.push('dear');
+    l.release();
+  });
+  void budget.acquire(ru(1)).then((l) => {
+    order.push('cheap');
+    l.release();
+  });
   await timer.advance(299);
   assert.deepEqual(order, []);
   await timer.advance(1);
@@ -73,7 +84,7 @@ test('limits $select=keyCredentials requests per minute without holding other re
 test('learns the real charge from x-ms-resource-unit and x-ms-throttle-limit-percentage', async () => {
   const timer = createFakeTimer();
   const budget = createGraphBudget({ resourceUnitsPerWindow: 100, windowMs: 1000, headroom: 0, timer });
-  await budget.acquire(ru(1));
+  (await budget.acquire(ru(1))).release();
   budget.learn(ru(1), { resourceUnits: 11, limitPercentage: null });
   assert.equal(budget.available(), 89);
   budget.learn(ru(1), { resourceUnits: 1, limitPercentage: 0.9 });
@@ -83,7 +94,7 @@ test('learns the real charge from x-ms-resource-unit and x-ms-throttle-limit-per
 test('an aborted wait leaves the queue', async () => {
   const timer = createFakeTimer();
   const budget = createGraphBudget({ resourceUnitsPerWindow: 1, windowMs: 1000, headroom: 0, timer });
-  await budget.acquire(ru(1));
+  (await budget.acquire(ru(1))).release();
   const controller = new AbortController();
   const waiting = budget.acquire(ru(1), controller.signal);
   controller.abort(new Error('stop'));
@@ -91,4 +102,21 @@ test('an aborted wait leaves the queue', async () => {
   const granted = track(() => budget.acquire(ru(1)), 1, timer);
   await timer.advance(1000);
   assert.deepEqual(granted, [1000]);
+});
+
+test('does not refill what requests still in flight hold, so no burst follows a slow reply', async () => {
+  // Graph counts a request when it arrives: until then its bucket holds those units and is at its cap.
+  const timer = createFakeTimer();
+  const budget = createGraphBudget({ resourceUnitsPerWindow: 10, windowMs: 1000, headroom: 0, timer });
+  const slow = await budget.acquire(ru(6));
+  await timer.advance(1000);
+  assert.equal(budget.available(), 4, 'no refill above capacity minus what is in flight');
+  const granted = track(() => budget.acquire(ru(5)), 1, timer);
+  await timer.advance(1000);
+  assert.deepEqual(granted, [], 'waits for the slow request rather than for the clock');
+  slow.release();
+  await timer.advance(99);
+  assert.deepEqual(granted, [], 'refill resumes from the reply on, not from the send');
+  await timer.advance(1);
+  assert.deepEqual(granted, [2100]);
 });

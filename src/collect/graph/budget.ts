@@ -11,8 +11,8 @@ export interface BudgetOptions {
   /** Requests per minute that may `$select` keyCredentials (Graph: 150 per tenant). */
   keyCredentialsPerMinute?: number;
   /**
-   * Share of each limit left unused (default 0.1). Graph counts a request when it arrives, we when we send
-   * it; other clients of the same app in the tenant share the quota too. The reserve absorbs both.
+   * Share of each limit left unused (default 0.1), for clock and arrival jitter and for other clients of
+   * the same app in the tenant, which share the quota.
    */
   headroom?: number;
   timer?: Timer;
@@ -25,9 +25,14 @@ export interface ServerAccounting {
   limitPercentage: number | null;
 }
 
+/** A spent cost whose request is on its way; release it once the reply is in or the request failed. */
+export interface BudgetLease {
+  release(): void;
+}
+
 export interface GraphBudget {
   /** Waits until the request can be sent without exceeding either limit, and spends its cost. */
-  acquire(cost: RequestCost, signal?: AbortSignal): Promise<void>;
+  acquire(cost: RequestCost, signal?: AbortSignal): Promise<BudgetLease>;
   /** Corrects the local account with what Graph reported for a request charged at `estimated`. */
   learn(estimated: RequestCost, server: ServerAccounting): void;
   /** Holds every request until `ms` from now (a 429's Retry-After applies to the whole app+tenant). */
@@ -58,7 +63,21 @@ export function createGraphBudget(options: BudgetOptions): GraphBudget {
     async acquire(cost, signal) {
       // The scarcer per-minute limiter first, so a request never holds resource units while it waits for it.
       if (cost.keyCredentials) await keyCredentials.take(1, signal);
-      await units.take(cost.resourceUnits, signal);
+      try {
+        await units.take(cost.resourceUnits, signal);
+      } catch (error) {
+        if (cost.keyCredentials) keyCredentials.settle(1);
+        throw error;
+      }
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          units.settle(cost.resourceUnits);
+          if (cost.keyCredentials) keyCredentials.settle(1);
+        },
+      };
     },
     learn(estimated, server) {
       if (server.resourceUnits !== null && server.resourceUnits !== estimated.resourceUnits) {

@@ -26,8 +26,13 @@ export interface TokenBucketOptions {
 }
 
 export interface TokenBucket {
-  /** Resolves once `n` tokens are taken; waiters are served in arrival order. */
+  /**
+   * Resolves once `n` tokens are taken; waiters are served in arrival order. The tokens stay outstanding
+   * until `settle(n)`: the server has not counted them yet, so they cannot be refilled either.
+   */
   take(n: number, signal?: AbortSignal): Promise<void>;
+  /** The `n` tokens of a take have reached the server (its reply is in, or it failed). */
+  settle(n: number): void;
   /** Adds (positive) or removes (negative) tokens, e.g. when the server charged more than estimated. */
   adjust(delta: number): void;
   /** Lowers the level to at most `level` (the server says it has less left than we thought). */
@@ -53,13 +58,18 @@ export function createTokenBucket({
 }: TokenBucketOptions): TokenBucket {
   const rate = capacity / refillMs;
   let tokens = capacity;
+  // Taken tokens whose request the server may not have counted yet. While they are in flight the server's
+  // bucket holds them, so it reaches its cap that much sooner: our refill stops at capacity − outstanding,
+  // or a burst sent after an idle spell would count refill the server never had.
+  let outstanding = 0;
   let refilledAt = timer.now();
   const queue: Waiter[] = [];
   let cancelTimer: (() => void) | null = null;
 
   function refill(): void {
     const now = timer.now();
-    tokens = Math.min(capacity, tokens + (now - refilledAt) * rate);
+    const ceiling = Math.max(0, capacity - outstanding);
+    if (tokens < ceiling) tokens = Math.min(ceiling, tokens + (now - refilledAt) * rate);
     refilledAt = now;
   }
 
@@ -86,10 +96,15 @@ export function createTokenBucket({
       // A request dearer than the whole bucket goes when the bucket is full, leaving it in debt.
       const needed = Math.min(head.n, capacity);
       if (tokens < needed) {
-        schedule((needed - tokens) / rate);
+        // Beyond what refill can reach while requests are in flight: their settle() wakes us instead.
+        if (needed > capacity - outstanding + 1e-9) {
+          cancelTimer?.();
+          cancelTimer = null;
+        } else schedule((needed - tokens) / rate);
         return;
       }
       tokens -= head.n;
+      outstanding += head.n;
       queue.shift();
       head.signal?.removeEventListener('abort', head.onAbort);
       head.resolve();
@@ -118,6 +133,11 @@ export function createTokenBucket({
         queue.push(waiter);
         pump();
       });
+    },
+    settle(n) {
+      refill();
+      outstanding = Math.max(0, outstanding - n);
+      pump();
     },
     adjust(delta) {
       refill();

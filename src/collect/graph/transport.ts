@@ -6,9 +6,9 @@ import type { TokenCredential } from '@azure/identity';
 import { bulkhead } from 'cockatiel';
 import type { Dispatcher } from 'undici';
 import { AuthFailed, UpstreamFailed } from '../../core/errors.ts';
-import { type BatchRequest, type BatchResponse, runBatch } from './batch.ts';
+import { type BatchRequest, runBatch } from './batch.ts';
 import { createGraphBudget } from './budget.ts';
-import { estimateCost, type RequestCost } from './cost.ts';
+import { estimateCost } from './cost.ts';
 import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
 import { createGraphAgent, type Exchange, exchange } from './http-exchange.ts';
 import {
@@ -21,14 +21,22 @@ import {
 } from './retry.ts';
 import { systemTimer, type Timer } from './token-bucket.ts';
 import { createTokenSource } from './token-source.ts';
+import type {
+  GraphTransport,
+  RequestOptions,
+  SendRequest,
+  TransportEvent,
+  TransportStats,
+} from './transport-types.ts';
 
-export type { BatchRequest, BatchResponse };
-
-export type TransportEvent =
-  | { type: 'response'; method: string; path: string; status: number; resourceUnits: number; ms: number }
-  | { type: 'retry'; method: string; path: string; reason: string; attempt: number }
-  | { type: 'throttled'; method: string; path: string; retryAfterMs: number }
-  | { type: 'token'; reason: 'challenge' };
+export type {
+  BatchRequest,
+  BatchResponse,
+  GraphTransport,
+  RequestOptions,
+  TransportEvent,
+  TransportStats,
+} from './transport-types.ts';
 
 export interface GraphTransportOptions {
   /** Graph's origin for the cloud, e.g. https://graph.microsoft.com (a path prefix is kept). */
@@ -53,46 +61,6 @@ export interface GraphTransportOptions {
   timer?: Timer;
   /** Replaces the transport's own undici Agent (tests). */
   dispatcher?: Dispatcher;
-}
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-  /** The permission the calling resource declaration needs, named if Graph denies the request. */
-  permission?: string;
-}
-
-export interface TransportStats {
-  /** HTTP requests sent, retries included; a $batch counts once. */
-  requests: number;
-  /** Requests carried inside $batch calls (each counts against Graph's limits). */
-  batchedRequests: number;
-  /** Resource units Graph charged (x-ms-resource-unit, else our estimate). */
-  resourceUnits: number;
-  throttled: number;
-  retries: number;
-  bytes: number;
-}
-
-export interface GraphTransport {
-  get<T>(pathOrUrl: string, options?: RequestOptions): Promise<T>;
-  /** Follows @odata.nextLink; yields each page's `value`. */
-  pages<T>(pathOrUrl: string, options?: RequestOptions): AsyncIterable<T[]>;
-  /** Runs GETs through $batch, 20 per call; throttled and failed items are retried; answers in input order. */
-  batch<T = unknown>(requests: BatchRequest[], options?: RequestOptions): Promise<BatchResponse<T>[]>;
-  /** The tenant id the access token was issued for. */
-  tokenTenantId(): Promise<string | null>;
-  stats(): TransportStats;
-  close(): Promise<void>;
-}
-
-export interface SendRequest {
-  method: 'GET' | 'POST';
-  url: string;
-  body?: unknown;
-  cost: RequestCost;
-  /** False for $batch calls, whose items are counted one by one. */
-  countUnits?: boolean;
-  options: RequestOptions;
 }
 
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
@@ -146,24 +114,30 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     const path = new URL(req.url).pathname;
     const { signal } = req.options;
     return slots.execute(async () => {
-      await budget.acquire(req.cost, signal);
       const token = await tokens.current();
+      const lease = await budget.acquire(req.cost, signal);
       const started = timer.now();
       counters.requests += 1;
-      const response = await exchange(dispatcher, {
-        method: req.method,
-        url: req.url,
-        headers: {
-          authorization: `Bearer ${token.value}`,
-          accept: 'application/json',
-          'client-request-id': randomUUID(),
-          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
-        timeoutMs: options.requestTimeoutMs ?? 60_000,
-        caFile: options.caFile,
-      });
+      let response: Exchange;
+      try {
+        response = await exchange(dispatcher, {
+          method: req.method,
+          url: req.url,
+          headers: {
+            authorization: `Bearer ${token.value}`,
+            accept: 'application/json',
+            'client-request-id': randomUUID(),
+            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal,
+          timeoutMs: options.requestTimeoutMs ?? 60_000,
+          caFile: options.caFile,
+        });
+      } finally {
+        // Graph has counted the request by now (or never will): its units may refill again.
+        lease.release();
+      }
       counters.bytes += response.bytes;
       const header = Number(response.headers['x-ms-resource-unit']);
       const charged = Number.isFinite(header) && header > 0 && req.countUnits !== false ? header : null;
