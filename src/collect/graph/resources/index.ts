@@ -23,3 +23,9 @@ export const INVENTORY_RESOURCES = [
   servicePrincipals,
   applications,
 ] as const;
+
+/** Permissions a scan needs (what `integration verify` checks); Organization.Read.All is optional. */
+export const REQUIRED_PERMISSIONS: readonly string[] = [
+  ...new Set(INVENTORY_RESOURCES.map((r) => r.permission)),
+];
+export const OPTIONAL_PERMISSIONS: readonly string[] = [organization.permission];

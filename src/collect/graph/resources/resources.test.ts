@@ -6,7 +6,9 @@ import {
   applicationOwners,
   applications,
   INVENTORY_RESOURCES,
+  OPTIONAL_PERMISSIONS,
   organization,
+  REQUIRED_PERMISSIONS,
   servicePrincipalOwners,
 } from './index.ts';
 
@@ -14,6 +16,8 @@ test('every declaration names its permission and a unique name', () => {
   const names = [...INVENTORY_RESOURCES, organization].map((r) => r.name);
   assert.equal(new Set(names).size, names.length);
   for (const r of INVENTORY_RESOURCES) assert.equal(r.permission, 'Application.Read.All', r.name);
+  assert.deepEqual(REQUIRED_PERMISSIONS, ['Application.Read.All']);
+  assert.deepEqual(OPTIONAL_PERMISSIONS, ['Organization.Read.All']);
 });
 
 test('each list costs what the scan plan assumes', () => {
