@@ -161,6 +161,7 @@ async function scenario(
   const path = (collection: string, fields: string) =>
     `${ready.origin}/v1.0/${collection}?$top=999${select ? `&$select=${fields}` : ''}`;
   const cpuBefore = await serverCpu(worker);
+  const processBefore = process.cpuUsage();
   const started = performance.now();
   const passes = await Promise.all(
     Array.from({ length: inFlight }, (_, i) =>
@@ -173,6 +174,9 @@ async function scenario(
   );
   const seconds = (performance.now() - started) / 1000;
   const serverCpuSeconds = ((await serverCpu(worker)) - cpuBefore) / 1e6;
+  const { user, system } = process.cpuUsage(processBefore);
+  /** Both threads together; well under 2 on this 2-core machine means other load took the CPU. */
+  const coresUsed = (user + system) / 1e6 / seconds;
   const total = passes.reduce((a, p) => ({
     objects: a.objects + p.objects,
     requests: a.requests + p.requests,
@@ -183,7 +187,7 @@ async function scenario(
     0,
   );
   if (total.objects !== expected) throw new Error(`read ${total.objects} objects, expected ${expected}`);
-  return { ...total, seconds, serverCpuSeconds };
+  return { ...total, seconds, serverCpuSeconds, coresUsed };
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -217,7 +221,8 @@ export async function run(args: string[]): Promise<void> {
           `${(r.requests / r.seconds).toFixed(1)} requests/s  ${(r.bytes / 1e6 / r.seconds).toFixed(0)} MB/s  ` +
           `(${r.objects} objects, ${r.requests} requests in ${r.seconds.toFixed(2)} s); ` +
           `server thread CPU ${((r.serverCpuSeconds * 1e6) / r.objects).toFixed(1)} µs/object = ` +
-          `${Math.round(r.objects / r.serverCpuSeconds).toLocaleString('en')} objects per CPU-second`,
+          `${Math.round(r.objects / r.serverCpuSeconds).toLocaleString('en')} objects per CPU-second; ` +
+          `process used ${r.coresUsed.toFixed(2)} cores`,
       );
     }
   } finally {
