@@ -87,7 +87,9 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
           ? 'partial'
           : 'succeeded';
       const reason = error
-        ? describe(error)
+        ? signal.aborted
+          ? 'interrupted'
+          : describe(error)
         : result?.complete === false
           ? 'some data could not be read'
           : null;
@@ -114,6 +116,5 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
 
 function describe(error: unknown): string {
   if (error instanceof LanyardError) return error.message;
-  if (error instanceof Error && error.name === 'AbortError') return 'interrupted';
   return error instanceof Error ? error.message : String(error);
 }
