@@ -2,8 +2,7 @@
 // that changed, records the scan and drops its staging rows. Readers see the previous scan until the commit.
 import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { InvalidInput, NotFound } from '../core/errors.ts';
-import type { Db } from './connect.ts';
-import { type Executor, rows } from './connect.ts';
+import { type Db, type Executor, rows } from './connect.ts';
 import { type ScanChanges, scans } from './schema.ts';
 import type { ScanRecord, ScanResult } from './types.ts';
 
