@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import type { CollectProgress } from '../services/scan-service.ts';
 
 export interface ProgressReporter {
-  update(progress: CollectProgress & { expectedObjects?: number }): void;
+  update(progress: CollectProgress): void;
   stop(): void;
 }
 

@@ -1,10 +1,11 @@
 // Wires an integration to Graph: its credential, a paced transport and the inventory collector.
-import { readFile } from 'node:fs/promises';
+import { readCaFile } from '../collect/ca-bundle.ts';
 import { graphScopeFor } from '../collect/clouds.ts';
 import { collectInventory } from '../collect/graph/collector.ts';
 import { createCredential } from '../collect/graph/credential.ts';
+import { INVENTORY_RESOURCES } from '../collect/graph/resources/index.ts';
 import { createGraphTransport } from '../collect/graph/transport.ts';
-import { CredentialUnreadable } from '../core/errors.ts';
+import type { GraphTransport } from '../collect/graph/transport-types.ts';
 import type { Integration } from '../store/index.ts';
 import type { Collect } from './scan-service.ts';
 
@@ -17,32 +18,57 @@ export interface GraphCollectSettings {
 /** Medium tenants (50–500 users) get 5,000 RU per 10 s; a smaller tenant's 429s slow us down safely. */
 export const DEFAULT_GRAPH_SETTINGS: GraphCollectSettings = { resourceUnitsPer10s: 5000 };
 
+/**
+ * How many objects the scan's lists will walk, for the progress bar's ETA: one `$count` per collection
+ * (1 RU each). Best effort: a tenant or proxy that refuses `$count` just gets no ETA.
+ */
+async function expectedObjects(transport: GraphTransport, signal: AbortSignal): Promise<number | undefined> {
+  try {
+    const paths = [...new Set(INVENTORY_RESOURCES.map((resource) => resource.path))];
+    const counts = await Promise.all(
+      paths.map(async (path) => {
+        const count = await transport.get<number>(`${path}/$count`, {
+          signal,
+          headers: { ConsistencyLevel: 'eventual' },
+        });
+        const lists = INVENTORY_RESOURCES.filter((resource) => resource.path === path).length;
+        return Number(count) * lists;
+      }),
+    );
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    return Number.isFinite(total) ? total : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAPH_SETTINGS): Collect {
   return async (integration: Integration, { onFacts, onProgress, signal }) => {
     const credential = createCredential(
       { ...integration.auth, tenantId: integration.tenantId, clientId: integration.clientId },
       integration.cloud,
     );
-    let caPem: string | undefined;
-    if (integration.cloud.caFile) {
-      const caFile = integration.cloud.caFile;
-      caPem = await readFile(caFile, 'utf8').catch((cause: unknown) => {
-        throw new CredentialUnreadable(`cannot read the CA file ${caFile}`, {
-          cause,
-          fix: 'check the path given with --ca-file and that Lanyard may read it',
-        });
-      });
-    }
+    const { caFile } = integration.cloud;
     const transport = createGraphTransport({
       graphUrl: integration.cloud.graphUrl,
       credential,
       scope: graphScopeFor(integration.cloud),
-      ...(caPem ? { caPem, caFile: integration.cloud.caFile } : {}),
+      ...(caFile ? { caPem: readCaFile(caFile), caFile } : {}),
       budget: { resourceUnitsPerWindow: settings.resourceUnitsPer10s, windowMs: 10_000 },
       ...(settings.maxInFlight ? { maxInFlight: settings.maxInFlight } : {}),
     });
     try {
-      const result = await collectInventory({ transport, onFacts, onProgress, signal });
+      let expected: number | undefined;
+      void expectedObjects(transport, signal).then((total) => {
+        expected = total;
+      });
+      const result = await collectInventory({
+        transport,
+        onFacts,
+        onProgress: (progress) =>
+          onProgress({ ...progress, ...(expected ? { expectedObjects: expected } : {}) }),
+        signal,
+      });
       return { ...result, counts: { ...result.counts } };
     } finally {
       await transport.close();

@@ -7,6 +7,8 @@ import type { Integration, ScanRecord, Store } from '../store/index.ts';
 export type ScanStatus = 'succeeded' | 'partial' | 'failed';
 
 export interface CollectProgress {
+  /** Objects the scan expects to walk in all (for an ETA), when Graph could count them. */
+  expectedObjects?: number;
   pages: number;
   objects: number;
   requests: number;

@@ -14,6 +14,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** The permission the calling resource declaration needs, named if Graph denies the request. */
   permission?: string;
+  /** Extra request headers, e.g. `ConsistencyLevel: eventual` for `$count`. */
+  headers?: Record<string, string>;
 }
 
 export interface TransportStats {

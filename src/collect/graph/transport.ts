@@ -128,6 +128,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
             accept: 'application/json',
             'client-request-id': randomUUID(),
             ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...req.options.headers,
           },
           body: req.body === undefined ? undefined : JSON.stringify(req.body),
           signal,
