@@ -2,7 +2,7 @@
 // Graph client, one request per object) and `lanyard scan` on the same generated tenant, each in its own
 // process, the emulator in a third; requests, RU and 429s from the emulator's log, wall time, peak RSS and
 // the lower bound. Figures go to bench/scan/results.json (latest per size) and bench/README.md `## Scan`.
-//   npm run bench -- scan [--apps 2000] [--no-naive] [--seed 1] [--latency-ms 50] [--no-readme]
+//   npm run bench -- scan [--apps 2000] [--no-naive] [--seed 1] [--latency-ms 50] [--no-readme] [--dump dir]
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -18,6 +18,7 @@ interface Args {
   seed: number;
   latencyMs: number;
   readme: boolean;
+  dump?: string;
 }
 
 function parseArgs(args: string[]): Args {
@@ -30,7 +31,7 @@ function parseArgs(args: string[]): Args {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`--${name} needs whole numbers ≥ ${min}`);
     return v;
   };
-  const known = new Set(['--apps', '--no-naive', '--seed', '--latency-ms', '--no-readme']);
+  const known = new Set(['--apps', '--no-naive', '--seed', '--latency-ms', '--no-readme', '--dump']);
   const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(args[i - 1] ?? ''));
   if (unknown.length > 0) throw new RangeError(`unknown option ${unknown.join(' ')}`);
   return {
@@ -39,24 +40,47 @@ function parseArgs(args: string[]): Args {
     seed: int(value('seed') ?? '1', 'seed', 0),
     latencyMs: int(value('latency-ms') ?? '50', 'latency-ms', 0),
     readme: !args.includes('--no-readme'),
+    ...(value('dump') ? { dump: value('dump') } : {}),
   };
 }
 
 function machine(): Machine {
   const sh = (cmd: string, args: string[]) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trimEnd();
     } catch {
       return '?';
     }
   };
   return {
-    date: new Date().toISOString().slice(0, 10),
     nproc: sh('nproc', []),
     free: sh('free', ['-g']),
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
     node: process.version,
   };
+}
+
+function codeVersion(): SizeResult['code'] {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trimEnd();
+  try {
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedSrc: git('status', '--porcelain', '--', 'src')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.slice(3)),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The naive script's wall time where it was not run: its requests at the pace measured at another size. */
+function estimateNaive(all: SizeResult[]): void {
+  const measured = all.find((r) => r.naive.measured && r.naive.wallMs !== null);
+  if (!measured?.naive.wallMs) return;
+  const perRequest = measured.naive.wallMs / measured.naive.requests;
+  for (const r of all) if (!r.naive.measured) r.naive.estimatedWallMs = r.naive.requests * perRequest;
 }
 
 async function previousResults(): Promise<SizeResult[]> {
@@ -71,13 +95,21 @@ export async function run(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const fresh: SizeResult[] = [];
+  const code = codeVersion();
   for (const apps of args.apps) {
     log(`\n== ${apps.toLocaleString('en')} applications, ${args.latencyMs} ms latency, medium budget ==`);
-    fresh.push(
-      await measureSize({ apps, seed: args.seed, latencyMs: args.latencyMs, naive: args.naive, log }),
-    );
+    fresh.push({
+      ...(await measureSize({
+        apps,
+        seed: args.seed,
+        latencyMs: args.latencyMs,
+        naive: args.naive,
+        log,
+        ...(args.dump ? { dumpDir: args.dump } : {}),
+      })),
+      ...(code ? { code } : {}),
+    });
   }
-  log(`\n${renderTables(fresh)}\n`);
   // Sizes not measured in this run keep their latest figures; a naive measurement is not replaced by a
   // computed count.
   const merged = new Map((await previousResults()).map((r) => [r.apps, r]));
@@ -86,7 +118,9 @@ export async function run(argv: string[]): Promise<void> {
     merged.set(r.apps, !r.naive.measured && before?.naive.measured ? { ...r, naive: before.naive } : r);
   }
   const all = [...merged.values()].sort((a, b) => a.apps - b.apps);
+  estimateNaive(all);
   await writeFile(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+  log(`\n${renderTables(all.filter((r) => fresh.some((f) => f.apps === r.apps)))}\n`);
   log(`Targets (latest figures of every size):\n${renderTargets(all)}\n`);
   if (args.readme) {
     await updateReadme(README, renderGenerated(all, machine()));

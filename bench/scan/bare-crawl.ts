@@ -38,10 +38,10 @@ async function accessToken(agent: Agent, host: HostReady): Promise<string> {
   return body.access_token;
 }
 
-async function crawl(agent: Agent, token: string, first: string): Promise<ChainResult> {
+async function crawl(agent: Agent, token: string, origin: string, first: string): Promise<ChainResult> {
   const started = performance.now();
   const result: ChainResult = { first, pages: 0, objects: 0, bytes: 0, ms: 0 };
-  let url: string | undefined = first;
+  let url: string | undefined = `${origin}${first}`;
   while (url) {
     const res = await request(url, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
     const text = await res.body.text();
@@ -66,7 +66,7 @@ export async function runBareCrawl(host: HostReady, paths: string[]): Promise<Ba
   try {
     const token = await accessToken(agent, host);
     const started = performance.now();
-    const chains = await Promise.all(paths.map((p) => crawl(agent, token, `${host.origin}${p}`)));
+    const chains = await Promise.all(paths.map((p) => crawl(agent, token, host.origin, p)));
     return { chains, ms: performance.now() - started };
   } finally {
     await agent.close();

@@ -26,7 +26,7 @@ export interface ContenderReport<T> {
 }
 
 export type NaiveReport = ContenderReport<NaiveResult>;
-export type LanyardReport = ContenderReport<Omit<LanyardResult, 'setupMs'>>;
+export type LanyardReport = ContenderReport<LanyardResult>;
 export type BareReport = ContenderReport<BareCrawlResult>;
 
 /** Loads only the modules of this mode (a naive script never loads PGlite), then returns its runner. */

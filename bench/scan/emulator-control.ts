@@ -12,6 +12,11 @@ export interface EmulatorControlClient {
   summary(): Promise<UsageSummary>;
   requests(): Promise<RequestRecord[]>;
   signIns(): Promise<SignInRecord[]>;
+  /**
+   * Emulated time minus this machine's wall clock, ms. The emulator's clock starts at the `now` taken
+   * before the tenant was generated, so it runs behind by the generation time: log times need this.
+   */
+  clockOffsetMs(): Promise<number>;
   resetLog(): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,6 +37,11 @@ export async function connectControl(host: HostReady): Promise<EmulatorControlCl
     summary: () => call<UsageSummary>('GET', '/summary'),
     requests: () => call<RequestRecord[]>('GET', '/requests'),
     signIns: () => call<SignInRecord[]>('GET', '/sign-ins'),
+    async clockOffsetMs() {
+      const before = Date.now();
+      const { now } = await call<{ now: number }>('GET', '/clock');
+      return now - (before + Date.now()) / 2;
+    },
     resetLog: () => call<void>('DELETE', '/requests'),
     close: () => agent.close(),
   };

@@ -16,9 +16,16 @@ export interface LanyardResult {
   openMs: number;
   scanMs: number;
   closeMs: number;
-  /** The untimed set-up: a fresh data dir, migrations and the integration row. */
-  setupMs: number;
+  /** Peak RSS (MB) reached by the end of each step: where the memory went. */
+  peakRssByStep: Record<Step, number>;
+  /** Client clock, ms after the timed part started: first and last page handed to the store. */
+  firstPageMs: number | null;
+  lastPageMs: number | null;
 }
+
+type Step = 'imported' | 'opened' | 'firstPage' | 'lastPage' | 'scanned' | 'closed';
+
+const peakRssMB = () => (process.resourceUsage().maxRSS * 1024) / 1e6;
 
 const NAME = 'bench';
 
@@ -47,15 +54,29 @@ export async function createIntegration(host: HostReady, dataDir: string): Promi
 }
 
 /** Timed: `lanyard scan --integration bench`. */
-export async function runLanyard(dataDir: string): Promise<Omit<LanyardResult, 'setupMs'>> {
+export async function runLanyard(dataDir: string): Promise<LanyardResult> {
+  const peaks: Partial<Record<Step, number>> = { imported: peakRssMB() };
   const t0 = performance.now();
   const store = await openStore({ dataDir });
+  peaks.opened = peakRssMB();
   const t1 = performance.now();
   const scanStartedAt = Date.now();
+  let firstPageMs: number | null = null;
+  let lastPageMs: number | null = null;
   let outcome: { summary: ScanSummary; error?: unknown };
   try {
     const service = createScanService({ store, collect: createGraphCollect(), now: () => new Date() });
-    outcome = await service.run(NAME);
+    outcome = await service.run(NAME, {
+      onProgress: () => {
+        lastPageMs = performance.now() - t0;
+        if (firstPageMs === null) {
+          firstPageMs = lastPageMs;
+          peaks.firstPage = peakRssMB();
+        }
+        peaks.lastPage = peakRssMB();
+      },
+    });
+    peaks.scanned = peakRssMB();
   } catch (error) {
     await store.close();
     throw error;
@@ -64,7 +85,11 @@ export async function runLanyard(dataDir: string): Promise<Omit<LanyardResult, '
   const t2 = performance.now();
   await store.close();
   const t3 = performance.now();
+  peaks.closed = peakRssMB();
   return {
+    peakRssByStep: peaks as Record<Step, number>,
+    firstPageMs,
+    lastPageMs,
     summary: outcome.summary,
     ...(outcome.error ? { error: String((outcome.error as Error).message ?? outcome.error) } : {}),
     scanStartedAt,

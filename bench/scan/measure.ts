@@ -1,8 +1,8 @@
 // One size of the scan benchmark: a throttled emulator (own process) serves the tenant; the naive script
 // and `lanyard scan` run one after the other in their own processes with the log reset in between; then a
 // second, unthrottled emulator of the same tenant serves the bare crawl that measures the download time.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BareCrawlResult } from './bare-crawl.ts';
@@ -11,6 +11,7 @@ import { spawnChild } from './children.ts';
 import type { BareReport, ContenderInput, LanyardReport, NaiveReport } from './contender.ts';
 import { connectControl, type EmulatorControlClient } from './emulator-control.ts';
 import type { HostInput, HostReady } from './emulator-host.ts';
+import type { LanyardResult } from './lanyard.ts';
 import { analyseLog, type LogStats } from './request-log.ts';
 
 const HOST = new URL('./emulator-host.ts', import.meta.url);
@@ -22,6 +23,8 @@ export interface MeasureOptions {
   latencyMs: number;
   naive: boolean;
   log: (line: string) => void;
+  /** Directory to write Lanyard's request log and report to, for a closer look. */
+  dumpDir?: string;
 }
 
 export interface NaiveFigures {
@@ -31,6 +34,8 @@ export interface NaiveFigures {
   resourceUnits: number | null;
   throttled: number | null;
   wallMs: number | null;
+  /** Computed when not measured: requests × the time per request measured at another size. */
+  estimatedWallMs: number | null;
   peakRssMB: number | null;
   signInMs: number | null;
   objects: {
@@ -53,6 +58,10 @@ export interface LanyardFigures {
   scanMs: number;
   closeMs: number;
   counts: Record<string, number>;
+  peakRssByStep: LanyardResult['peakRssByStep'];
+  /** Client clock from the timed start: first and last page handed to the store. */
+  firstPageMs: number | null;
+  lastPageMs: number | null;
   /** Where the wall time went, from the client's clock and the emulator's log (same machine). */
   phases: {
     toFirstRequestMs: number;
@@ -63,9 +72,15 @@ export interface LanyardFigures {
 }
 
 export interface SizeResult {
+  /** YYYY-MM-DD of the run. */
+  date: string;
+  /** 1-minute load average before and after (other jobs on the machine slow everything down). */
+  loadAverage: [number, number];
   apps: number;
   seed: number;
   latencyMs: number;
+  /** The code measured: HEAD and the files under src/ that differed from it (others' work in progress). */
+  code?: { commit: string; uncommittedSrc: string[] };
   tenant: { applications: number; servicePrincipals: number; users: number };
   emulatorStartSeconds: number;
   naive: NaiveFigures;
@@ -110,6 +125,7 @@ async function runNaive(host: HostReady, control: EmulatorControlClient, log: Me
     resourceUnits: stats.resourceUnits,
     throttled: stats.throttled,
     wallMs: report.wallMs,
+    estimatedWallMs: null,
     peakRssMB: report.peakRssMB,
     signInMs: report.result.signInMs,
     objects: {
@@ -123,15 +139,23 @@ async function runNaive(host: HostReady, control: EmulatorControlClient, log: Me
   return figures;
 }
 
-async function runLanyard(host: HostReady, control: EmulatorControlClient, log: MeasureOptions['log']) {
+async function runLanyard(host: HostReady, control: EmulatorControlClient, options: MeasureOptions) {
+  const { log } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'lanyard-bench-scan-'));
   try {
     await contender({ mode: 'lanyard-setup', host, dataDir });
     await control.resetLog();
     log('  lanyard scan…');
     const report = await contender<LanyardReport>({ mode: 'lanyard', dataDir });
-    const records = await control.requests();
-    const signIns = await control.signIns();
+    // Log times on this machine's wall clock, comparable with the contender's own marks.
+    const offset = await control.clockOffsetMs();
+    const records = (await control.requests()).map((r) => ({ ...r, time: r.time - offset }));
+    const signIns = (await control.signIns()).map((r) => ({ ...r, time: r.time - offset }));
+    if (options.dumpDir) {
+      const file = join(options.dumpDir, `lanyard-${options.apps}.json`);
+      await writeFile(file, JSON.stringify({ report, signIns, records }));
+      log(`  wrote ${file}`);
+    }
     const stats = analyseLog(records);
     const r = report.result;
     if (r.error || r.summary.status !== 'succeeded') {
@@ -153,6 +177,9 @@ async function runLanyard(host: HostReady, control: EmulatorControlClient, log: 
       scanMs: r.scanMs,
       closeMs: r.closeMs,
       counts: r.summary.counts,
+      peakRssByStep: r.peakRssByStep,
+      firstPageMs: r.firstPageMs,
+      lastPageMs: r.lastPageMs,
       phases: {
         toFirstRequestMs: firstAt - report.startedAt,
         signInAtMs: signIns[0] ? signIns[0].time - report.startedAt : null,
@@ -184,6 +211,7 @@ async function runBare(options: MeasureOptions, paths: string[]): Promise<BareCr
 export async function measureSize(options: MeasureOptions): Promise<SizeResult> {
   const { log } = options;
   const started = performance.now();
+  const loadBefore = loadavg()[0] ?? 0;
   const { child, host } = await startHost({ ...options, throttle: true });
   log(
     `tenant of ${host.applications} applications, ${host.servicePrincipals} service principals, ${host.users} users ` +
@@ -204,12 +232,13 @@ export async function measureSize(options: MeasureOptions): Promise<SizeResult> 
         resourceUnits: null,
         throttled: null,
         wallMs: null,
+        estimatedWallMs: null,
         peakRssMB: null,
         signInMs: null,
         objects: null,
       };
     }
-    lanyard = await runLanyard(host, control, log);
+    lanyard = await runLanyard(host, control, options);
   } finally {
     await control.close();
     await child.stop();
@@ -228,6 +257,8 @@ export async function measureSize(options: MeasureOptions): Promise<SizeResult> 
   });
   log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return {
+    date: new Date().toISOString().slice(0, 10),
+    loadAverage: [loadBefore, loadavg()[0] ?? 0],
     apps: options.apps,
     seed: options.seed,
     latencyMs: options.latencyMs,

@@ -5,7 +5,6 @@ import type { SizeResult } from './measure.ts';
 import { judgeTargets } from './targets.ts';
 
 export interface Machine {
-  date: string;
   nproc: string;
   free: string;
   cpu: string;
@@ -25,6 +24,13 @@ function table(head: string[], rows: string[][]): string {
     `|${head.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+}
+
+/** `/v1.0/servicePrincipals?$select=id&$expand=owners(...)` → `servicePrincipals $expand=owners`. */
+function chainName(first: string): string {
+  const [path = '', query = ''] = first.split('?', 2);
+  const expand = /\$expand=([A-Za-z]+)/.exec(decodeURIComponent(query))?.[1];
+  return `${path.replace(/^\/(v1\.0|beta)\//, '')}${expand ? ` $expand=${expand}` : ''}`;
 }
 
 export function renderTables(results: SizeResult[]): string {
@@ -52,7 +58,11 @@ export function renderTables(results: SizeResult[]): string {
           n(r.naive.requests),
           n(r.naive.resourceUnits),
           n(r.naive.throttled),
-          s(r.naive.wallMs),
+          r.naive.wallMs != null
+            ? s(r.naive.wallMs)
+            : r.naive.estimatedWallMs != null
+              ? `≈ ${(r.naive.estimatedWallMs / 3_600_000).toFixed(1)} h computed`
+              : '–',
           '',
           '',
           mb(r.naive.peakRssMB),
@@ -99,23 +109,28 @@ export function renderTables(results: SizeResult[]): string {
     [
       'apps',
       'open store',
-      'start → first Graph request (sign-in)',
-      'first → last Graph request',
-      'last request → done (store finish)',
+      'sign-in → first page stored',
+      'first → last page stored',
+      'last page → scan committed',
       'close',
-      'longest list chain (pages)',
+      'Graph: first → last request',
+      'longest chain: lanyard / bare',
     ],
     results.map((r) => {
-      const p = r.lanyard.phases;
-      const longest = r.lanyard.log.chains.reduce((a, c) => (c.seconds > a.seconds ? c : a));
+      const l = r.lanyard;
+      const longest = l.log.chains.reduce((a, c) => (c.seconds > a.seconds ? c : a));
+      const bare = r.bare.chains.find((c) => c.first.endsWith(longest.first));
+      const first = l.firstPageMs ?? l.openMs;
+      const last = l.lastPageMs ?? first;
       return [
         n(r.apps),
-        `${s(r.lanyard.openMs, 2)} s`,
-        `${s(p.toFirstRequestMs, 2)} s`,
-        `${s(p.graphMs, 1)} s`,
-        `${s(p.afterLastRequestMs, 1)} s`,
-        `${s(r.lanyard.closeMs, 2)} s`,
-        `${longest.seconds.toFixed(1)} s (${longest.pages}) ${longest.first.split('?')[0]}`,
+        `${s(l.openMs, 2)} s`,
+        `${s(first - l.openMs, 2)} s`,
+        `${s(last - first)} s`,
+        `${s(l.openMs + l.scanMs - last)} s`,
+        `${s(l.closeMs, 2)} s`,
+        `${s(l.phases.graphMs)} s`,
+        `${longest.seconds.toFixed(1)} s / ${bare ? bare.seconds.toFixed(1) : '?'} s (${longest.pages} pages, ${chainName(longest.first)})`,
       ];
     }),
   );
@@ -133,7 +148,9 @@ export function renderGenerated(results: SizeResult[], machine: Machine): string
   const latency = [...new Set(sorted.map((r) => r.latencyMs))].join(', ');
   return [
     START,
-    `Latest run: ${machine.date}, ${machine.cpu}, \`nproc\` ${machine.nproc}, Node ${machine.node}; ` +
+    `Runs: ${sorted.map((r) => `${r.apps.toLocaleString('en')} apps on ${r.date} (load average ${r.loadAverage.map((l) => l.toFixed(1)).join(' → ')})`).join('; ')}.`,
+    `Code: ${[...new Set(sorted.map((r) => (r.code ? `${r.code.commit}${r.code.uncommittedSrc.length > 0 ? ` + uncommitted ${r.code.uncommittedSrc.join(', ')}` : ''}` : '?')))].join('; ')}.`,
+    `Machine: ${machine.cpu}, \`nproc\` ${machine.nproc}, Node ${machine.node}; ` +
       `medium budget (5,000 RU / 10 s, keyCredentials lists 150 / min), ${latency} ms added per Graph request.`,
     '',
     '```',
