@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { EXIT_CODES } from '../../src/core/errors.ts';
+import { seedPgliteDir } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let home: string;
@@ -13,6 +14,7 @@ const CLIENT = '11111111-2222-3333-4444-555555555555';
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-cli-'));
+  await seedPgliteDir(join(home, 'data'));
 });
 after(async () => {
   await rm(home, { recursive: true, force: true });

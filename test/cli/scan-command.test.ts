@@ -8,6 +8,7 @@ import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { GroundTruth } from '../../emulator/tenant/ground-truth.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import { openStore } from '../../src/store/index.ts';
+import { seedPgliteDir } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let emulator: RunningEmulator;
@@ -41,6 +42,8 @@ async function createIntegration(name: string, overrides: Record<string, string>
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-scan-'));
+  // A migrated database from the test template: the CLI would otherwise spend seconds creating one.
+  await seedPgliteDir(join(home, 'data'));
   emulator = await startEmulator({ tenants: [{ seed: 11, apps: 60 }], outDir: join(home, 'emulator') });
   truth = emulator.control.groundTruth(emulator.scanner.tenantId);
   await createIntegration('prod');
@@ -202,6 +205,7 @@ test('scan fails cleanly on bad credentials, permissions and endpoints', { concu
     failures.map((failure) =>
       t.test(failure.name, async () => {
         const caseHome = await mkdtemp(join(home, 'case-'));
+        await seedPgliteDir(join(caseHome, 'data'));
         const caseEnv = (extra: Record<string, string> = {}) => ({ LANYARD_HOME: caseHome, ...extra });
         const created = await runCli(createArgs('bad', failure.overrides()), caseEnv());
         assert.equal(created.code, 0, created.stderr);

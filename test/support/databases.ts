@@ -84,11 +84,15 @@ export function forEachDatabase(title: string, define: (db: TestDatabase) => voi
  * database takes seconds here, copying one a fraction of that.
  */
 async function freshPgliteDir(): Promise<StoreOptions> {
-  const template = await pgliteTemplate();
   const parent = await mkdtemp(join(tmpdir(), 'lanyard-test-'));
   const dataDir = join(parent, 'data');
-  await cp(template, dataDir, { recursive: true });
+  await seedPgliteDir(dataDir);
   return { dataDir };
+}
+
+/** Fills `dataDir` (which must not exist yet) with a migrated, empty PGlite database. */
+export async function seedPgliteDir(dataDir: string): Promise<void> {
+  await cp(await pgliteTemplate(), dataDir, { recursive: true });
 }
 
 async function pgliteTemplate(): Promise<string> {
