@@ -112,6 +112,13 @@ export function describe(emulator: RunningEmulator, groundTruthFiles: string[]):
     `Admin key: ${emulator.adminKey}`,
     ...groundTruthFiles.map((f) => `Ground truth written to ${f}`),
     '',
+    'Scan it with Lanyard (another terminal):',
+    `  npm run lanyard -- integration create azure --name emulator --tenant ${scanner.tenantId} \\`,
+    `    --client-id ${scanner.clientId} --auth certificate --certificate ${scanner.certificatePath} \\`,
+    `    --cloud custom --login-url ${emulator.loginUrl} --graph-url ${emulator.graphUrl} --arm-url ${emulator.armUrl} \\`,
+    `    --ca-file ${emulator.caBundlePath}`,
+    '  npm run lanyard -- scan --integration emulator',
+    '',
     'Press Ctrl+C to stop.',
   ];
   return `${lines.join('\n')}\n`;
