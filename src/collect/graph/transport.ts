@@ -233,11 +233,17 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return send<T>({ method: 'GET', url, cost: estimateCost('GET', url), options: requestOptions });
     },
     async *pages<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
-      let next: string | undefined = pathOrUrl;
-      while (next) {
-        const page: { value?: T[]; '@odata.nextLink'?: string } = await transport.get(next, requestOptions);
+      type Page = { value?: T[]; '@odata.nextLink'?: string };
+      let pending: Promise<Page> | undefined = transport.get<Page>(pathOrUrl, requestOptions);
+      while (pending) {
+        const page: Page = await pending;
+        const next = page['@odata.nextLink'];
+        // Ask for the next page before handing this one over, so Graph's latency overlaps the consumer's
+        // work (the store write); at most one page is held ahead.
+        pending = next ? transport.get<Page>(next, requestOptions) : undefined;
+        // Awaited on the next turn; this only keeps a consumer that stops early from leaving it unhandled.
+        pending?.catch(() => {});
         yield page.value ?? [];
-        next = page['@odata.nextLink'];
       }
     },
     batch<T>(requests: BatchRequest[], requestOptions: RequestOptions = {}) {
