@@ -48,60 +48,31 @@ export class LanyardError extends Error {
 
 type ErrorOptions = { fix?: string; cause?: unknown };
 
-export class InvalidInput extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_INVALID_INPUT', message, options);
-  }
+/** A LanyardError subclass bound to one code, so each named error below is a one-liner. */
+function withCode(code: ErrorCode) {
+  return class extends LanyardError {
+    constructor(message: string, options?: ErrorOptions) {
+      super(code, message, options);
+    }
+  };
 }
-export class NotFound extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_NOT_FOUND', message, options);
-  }
-}
-export class Conflict extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_CONFLICT', message, options);
-  }
-}
-export class AuthFailed extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_AUTH_FAILED', message, options);
-  }
-}
+
+export class InvalidInput extends withCode('LANYARD_INVALID_INPUT') {}
+export class NotFound extends withCode('LANYARD_NOT_FOUND') {}
+export class Conflict extends withCode('LANYARD_CONFLICT') {}
+export class AuthFailed extends withCode('LANYARD_AUTH_FAILED') {}
+export class Unreachable extends withCode('LANYARD_UNREACHABLE') {}
+export class TlsUntrusted extends withCode('LANYARD_TLS_UNTRUSTED') {}
+export class StoreLocked extends withCode('LANYARD_STORE_LOCKED') {}
+export class Throttled extends withCode('LANYARD_THROTTLED') {}
+export class UpstreamFailed extends withCode('LANYARD_UPSTREAM_FAILED') {}
+export class CredentialUnreadable extends withCode('LANYARD_CREDENTIAL_UNREADABLE') {}
+
 export class PermissionMissing extends LanyardError {
+  /** The Graph permission to grant, when known. */
   readonly permission: string | undefined;
   constructor(message: string, options: ErrorOptions & { permission?: string } = {}) {
     super('LANYARD_PERMISSION_MISSING', message, options);
     this.permission = options.permission;
-  }
-}
-export class Unreachable extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_UNREACHABLE', message, options);
-  }
-}
-export class TlsUntrusted extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_TLS_UNTRUSTED', message, options);
-  }
-}
-export class StoreLocked extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_STORE_LOCKED', message, options);
-  }
-}
-export class Throttled extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_THROTTLED', message, options);
-  }
-}
-export class UpstreamFailed extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_UPSTREAM_FAILED', message, options);
-  }
-}
-export class CredentialUnreadable extends LanyardError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('LANYARD_CREDENTIAL_UNREADABLE', message, options);
   }
 }

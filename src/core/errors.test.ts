@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as errors from './errors.ts';
+
+const named = Object.entries(errors).filter(
+  ([, value]) => typeof value === 'function' && value.prototype instanceof errors.LanyardError,
+) as Array<[string, new (message: string) => errors.LanyardError]>;
+
+test('every named error has its own code, its class name and a distinct exit code', () => {
+  const codes = new Set<string>();
+  for (const [name, ErrorClass] of named) {
+    const error = new ErrorClass('boom');
+    assert.equal(error.name, name);
+    assert.ok(error instanceof errors.LanyardError);
+    assert.ok(!codes.has(error.code), `${name} reuses ${error.code}`);
+    codes.add(error.code);
+  }
+  assert.equal(codes.size, Object.keys(errors.EXIT_CODES).length, 'every code has a named error');
+  const exitCodes = Object.values(errors.EXIT_CODES);
+  assert.equal(new Set(exitCodes).size, exitCodes.length);
+  assert.ok(
+    exitCodes.every((code) => code > 1),
+    '0 is success and 1 a partial scan',
+  );
+});
+
+test('errors keep their fix and cause', () => {
+  const cause = new Error('socket hang up');
+  const error = new errors.Unreachable('cannot connect', { fix: 'check the URL', cause });
+  assert.equal(error.fix, 'check the URL');
+  assert.equal(error.cause, cause);
+  assert.equal(error.exitCode, errors.EXIT_CODES.LANYARD_UNREACHABLE);
+  assert.equal(
+    new errors.PermissionMissing('denied', { permission: 'Application.Read.All' }).permission,
+    'Application.Read.All',
+  );
+});
