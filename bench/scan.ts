@@ -2,7 +2,11 @@
 // Graph client, one request per object) and `lanyard scan` on the same generated tenant, each in its own
 // process, the emulator in a third; requests, RU and 429s from the emulator's log, wall time, peak RSS and
 // the lower bound. Figures go to bench/scan/results.json (latest per size) and bench/README.md `## Scan`.
-//   npm run bench -- scan [--apps 2000] [--no-naive] [--seed 1] [--latency-ms 50] [--no-readme] [--dump dir]
+//   npm run bench -- scan [--apps 2000[,10000,...]] [--no-naive] [--seed 1] [--latency-ms 50]
+//     [--no-record]                          figures to the console only (no results.json, no README)
+//     [--dump dir]                           Lanyard's request log and report as JSON, for a closer look
+//     [--lanyard-node-flags '--liftoff-only'] an experiment on the Lanyard process (never recorded)
+//   npm run bench -- scan --report-only      rewrite README's block from results.json
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -17,8 +21,11 @@ interface Args {
   naive: boolean;
   seed: number;
   latencyMs: number;
-  readme: boolean;
+  record: boolean;
+  /** Only rewrite README's `## Scan` block from results.json. */
+  reportOnly: boolean;
   dump?: string;
+  lanyardNodeFlags?: string[];
 }
 
 function parseArgs(args: string[]): Args {
@@ -31,16 +38,23 @@ function parseArgs(args: string[]): Args {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`--${name} needs whole numbers ≥ ${min}`);
     return v;
   };
-  const known = new Set(['--apps', '--no-naive', '--seed', '--latency-ms', '--no-readme', '--dump']);
-  const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && !known.has(args[i - 1] ?? ''));
+  const withValue = new Set(['--apps', '--seed', '--latency-ms', '--dump', '--lanyard-node-flags']);
+  const flags = new Set(['--no-naive', '--no-record', '--report-only']);
+  const unknown = args.filter(
+    (a, i) => a.startsWith('--') && !withValue.has(a) && !flags.has(a) && !withValue.has(args[i - 1] ?? ''),
+  );
   if (unknown.length > 0) throw new RangeError(`unknown option ${unknown.join(' ')}`);
   return {
     apps: (value('apps') ?? '2000').split(',').map((a) => int(a, 'apps', 1)),
     naive: !args.includes('--no-naive'),
     seed: int(value('seed') ?? '1', 'seed', 0),
     latencyMs: int(value('latency-ms') ?? '50', 'latency-ms', 0),
-    readme: !args.includes('--no-readme'),
+    record: !args.includes('--no-record'),
+    reportOnly: args.includes('--report-only'),
     ...(value('dump') ? { dump: value('dump') } : {}),
+    ...(value('lanyard-node-flags')
+      ? { lanyardNodeFlags: (value('lanyard-node-flags') as string).split(/\s+/).filter(Boolean) }
+      : {}),
   };
 }
 
@@ -94,6 +108,13 @@ async function previousResults(): Promise<SizeResult[]> {
 export async function run(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  if (args.reportOnly) {
+    const all = await previousResults();
+    estimateNaive(all);
+    await updateReadme(README, renderGenerated(all, machine()));
+    log(`bench/README.md \`## Scan\` rewritten from bench/scan/results.json:\n${renderTargets(all)}`);
+    return;
+  }
   const fresh: SizeResult[] = [];
   const code = codeVersion();
   for (const apps of args.apps) {
@@ -106,9 +127,16 @@ export async function run(argv: string[]): Promise<void> {
         naive: args.naive,
         log,
         ...(args.dump ? { dumpDir: args.dump } : {}),
+        ...(args.lanyardNodeFlags ? { lanyardNodeFlags: args.lanyardNodeFlags } : {}),
       })),
       ...(code ? { code } : {}),
     });
+  }
+  if (args.lanyardNodeFlags || !args.record) {
+    // An experiment or a look: shown, never mixed into the recorded figures.
+    const flags = args.lanyardNodeFlags ? ` with ${args.lanyardNodeFlags.join(' ')}` : '';
+    log(`\nLanyard ran${flags} (not recorded):\n${renderTables(fresh)}\n`);
+    return;
   }
   // Sizes not measured in this run keep their latest figures; a naive measurement is not replaced by a
   // computed count.
@@ -122,8 +150,6 @@ export async function run(argv: string[]): Promise<void> {
   await writeFile(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
   log(`\n${renderTables(all.filter((r) => fresh.some((f) => f.apps === r.apps)))}\n`);
   log(`Targets (latest figures of every size):\n${renderTargets(all)}\n`);
-  if (args.readme) {
-    await updateReadme(README, renderGenerated(all, machine()));
-    log('bench/README.md `## Scan` updated.');
-  }
+  await updateReadme(README, renderGenerated(all, machine()));
+  log('bench/README.md `## Scan` updated.');
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BareCrawlResult } from './bare-crawl.ts';
 import { type Bound, computeBound, naiveRequestsFor } from './bound.ts';
-import { spawnChild } from './children.ts';
+import { spawnChild, trackTempDir } from './children.ts';
 import type { BareReport, ContenderInput, LanyardReport, NaiveReport } from './contender.ts';
 import { connectControl, type EmulatorControlClient } from './emulator-control.ts';
 import type { HostInput, HostReady } from './emulator-host.ts';
@@ -25,6 +25,8 @@ export interface MeasureOptions {
   log: (line: string) => void;
   /** Directory to write Lanyard's request log and report to, for a closer look. */
   dumpDir?: string;
+  /** Node/V8 flags for the Lanyard process only (experiments, e.g. --liftoff-only); recorded in the result. */
+  lanyardNodeFlags?: string[];
 }
 
 export interface NaiveFigures {
@@ -49,6 +51,8 @@ export interface NaiveFigures {
 export interface LanyardFigures {
   status: string;
   reason: string | null;
+  /** Flags the Lanyard process ran with, when not the defaults. */
+  nodeFlags?: string[];
   log: Omit<LogStats, 'chains'> & { chains: Array<LogStats['chains'][number] & { seconds: number }> };
   /** The scan's own count (HTTP requests sent, retries included). */
   clientRequests: number;
@@ -99,8 +103,11 @@ async function startHost(input: HostInput) {
   }
 }
 
-async function contender<T>(input: ContenderInput, env: Record<string, string> = {}): Promise<T> {
-  const child = spawnChild<T>(CONTENDER, input, env);
+async function contender<T>(
+  input: ContenderInput,
+  options: { env?: Record<string, string>; nodeFlags?: string[] } = {},
+): Promise<T> {
+  const child = spawnChild<T>(CONTENDER, input, options);
   try {
     const report = await child.report;
     await child.exited;
@@ -116,7 +123,7 @@ async function runNaive(host: HostReady, control: EmulatorControlClient, log: Me
   // A script pointed at a private CA trusts it the ordinary way: NODE_EXTRA_CA_CERTS.
   const report = await contender<NaiveReport>(
     { mode: 'naive', host },
-    { NODE_EXTRA_CA_CERTS: host.caBundlePath },
+    { env: { NODE_EXTRA_CA_CERTS: host.caBundlePath } },
   );
   const stats = analyseLog(await control.requests());
   const figures: NaiveFigures = {
@@ -142,11 +149,15 @@ async function runNaive(host: HostReady, control: EmulatorControlClient, log: Me
 async function runLanyard(host: HostReady, control: EmulatorControlClient, options: MeasureOptions) {
   const { log } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'lanyard-bench-scan-'));
+  const untrack = trackTempDir(dataDir);
   try {
     await contender({ mode: 'lanyard-setup', host, dataDir });
     await control.resetLog();
     log('  lanyard scan…');
-    const report = await contender<LanyardReport>({ mode: 'lanyard', dataDir });
+    const report = await contender<LanyardReport>(
+      { mode: 'lanyard', dataDir },
+      { nodeFlags: options.lanyardNodeFlags ?? [] },
+    );
     // Log times on this machine's wall clock, comparable with the contender's own marks.
     const offset = await control.clockOffsetMs();
     const records = (await control.requests()).map((r) => ({ ...r, time: r.time - offset }));
@@ -164,6 +175,7 @@ async function runLanyard(host: HostReady, control: EmulatorControlClient, optio
     const firstAt = stats.firstAt ?? r.scanStartedAt;
     const lastAt = stats.lastAt ?? r.scanFinishedAt;
     const figures: LanyardFigures = {
+      ...(options.lanyardNodeFlags?.length ? { nodeFlags: options.lanyardNodeFlags } : {}),
       status: r.summary.status,
       reason: r.summary.reason,
       log: {
@@ -193,6 +205,7 @@ async function runLanyard(host: HostReady, control: EmulatorControlClient, optio
     return figures;
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+    untrack();
   }
 }
 
