@@ -6,7 +6,7 @@ import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { collectInventory } from '../../src/collect/graph/collector.ts';
 import { scannerTransport } from './helpers.ts';
 
-const QUOTA = 5;
+const QUOTA = 4;
 const WINDOW_MS = 1000;
 
 let emu: RunningEmulator;

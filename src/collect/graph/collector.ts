@@ -18,7 +18,7 @@ import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
 import type { IdentityFact } from '../../core/facts.ts';
 import { createCounter, type InventoryCounts } from './inventory-counts.ts';
 import type { MapContext } from './map.ts';
-import { EXPAND_ITEM_CAP, type ResourceDeclaration, resourceUrl } from './resource.ts';
+import { mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
 import { INVENTORY_RESOURCES, organization } from './resources/index.ts';
 import type { GraphTransport } from './transport.ts';
 
@@ -128,7 +128,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       const facts: IdentityFact[] = [];
       for (const raw of page) {
         const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
-        if (Array.isArray(expanded) && expanded.length >= EXPAND_ITEM_CAP) {
+        if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length)) {
           overflow.push(String(raw.id));
           if (overflow.length >= BATCH_SIZE) flush();
         } else {

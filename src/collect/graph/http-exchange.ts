@@ -1,5 +1,6 @@
 // One HTTP exchange with Graph over a keep-alive undici Agent: sends, reads the whole body, and turns socket
 // and TLS failures into named errors (fatal) or RetryableFailure (transient). Knows nothing of retries.
+import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, request } from 'undici';
 import { UpstreamFailed } from '../../core/errors.ts';
 import { trustedCas } from '../ca-bundle.ts';
@@ -30,7 +31,9 @@ export function createGraphAgent(maxInFlight: number, caPem?: string): Agent {
   return new Agent({
     connections: maxInFlight,
     keepAliveTimeout: 30_000,
-    ...(caPem ? { connect: { ca: trustedCas(caPem) } } : {}),
+    // One secure context for every connection: parsing Node's ~400 default CAs plus ours per connection
+    // costs ~30 ms of CPU each, which delayed a scan's first pages by half a second.
+    ...(caPem ? { connect: { secureContext: createSecureContext({ ca: trustedCas(caPem) }) } } : {}),
   });
 }
 

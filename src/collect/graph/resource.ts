@@ -15,8 +15,19 @@ export interface Expansion {
   property: 'owners' | 'federatedIdentityCredentials';
   /** Where an object at the cap is read in full (paged, 1 RU per request). */
   fullList(objectId: string): string;
+  /**
+   * The most items Entra lets the relationship hold. When it is no more than the cap, an expanded list at the
+   * cap is already complete and is not read again.
+   */
+  relationshipLimit?: number;
   /** Facts of one object from its complete list. */
   mapItems(objectId: string, items: unknown[], context: MapContext): IdentityFact[];
+}
+
+/** Whether an object's expanded list may have been cut at Graph's cap and must be read in full. */
+export function mayBeTruncated(expansion: Expansion, expandedItems: number): boolean {
+  const limit = expansion.relationshipLimit ?? Number.POSITIVE_INFINITY;
+  return expandedItems >= EXPAND_ITEM_CAP && limit > EXPAND_ITEM_CAP;
 }
 
 export interface ResourceDeclaration<Raw = unknown> {

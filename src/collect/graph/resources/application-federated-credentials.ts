@@ -1,5 +1,6 @@
 // Federated identity credentials of every application, expanded in list pages of 100. Entra allows at most
-// 20 per application, the same as the expansion cap, so a full list is read only defensively at 20.
+// 20 per application (learn.microsoft.com, workload identity federation limits), the same as the expansion
+// cap, so an expanded list is always complete and never read again.
 import type { Application, FederatedIdentityCredential } from '@microsoft/microsoft-graph-types';
 import { mapFederatedCredential } from '../map.ts';
 import { defineResource } from '../resource.ts';
@@ -12,6 +13,7 @@ export const applicationFederatedCredentials = defineResource<Application>({
   expansion: {
     property: 'federatedIdentityCredentials',
     fullList: (id) => `/applications/${id}/federatedIdentityCredentials?$top=999`,
+    relationshipLimit: 20,
     mapItems: (objectId, items) => [
       {
         aspect: 'federated',

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { estimateCost } from '../cost.ts';
-import { resourceUrl } from '../resource.ts';
+import { mayBeTruncated, resourceUrl } from '../resource.ts';
 import {
+  applicationFederatedCredentials,
   applicationOwners,
   applications,
   INVENTORY_RESOURCES,
@@ -61,4 +62,12 @@ test('owner and federated facts carry the complete list of one object', () => {
       ],
     },
   ]);
+});
+
+test('only owners at the expansion cap are read again; 20 federated credentials are already all of them', () => {
+  const owners = applicationOwners.expansion!;
+  const federated = applicationFederatedCredentials.expansion!;
+  assert.equal(mayBeTruncated(owners, 19), false);
+  assert.equal(mayBeTruncated(owners, 20), true);
+  assert.equal(mayBeTruncated(federated, 20), false);
 });
