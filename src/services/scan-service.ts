@@ -111,7 +111,9 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
         summary,
         finishedAt: now(),
       });
-      return { summary: { scanId: writer.id, ...summary }, record, ...(error ? { error } : {}) };
+      // What the user waited for includes the commit, which the stored summary cannot know yet.
+      const durationMs = now().getTime() - startedAt.getTime();
+      return { summary: { scanId: writer.id, ...summary, durationMs }, record, ...(error ? { error } : {}) };
     },
   };
 }
