@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
-import '../reflect-metadata.ts';
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { addClientApplication } from './client-apps.ts';
 import { generateTenant } from './generate.ts';
