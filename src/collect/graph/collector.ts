@@ -15,7 +15,7 @@
 //   them with a local mirror of Graph's RU bucket, so none of them trips a 429.
 
 import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
-import type { IdentityFact } from '../../core/facts.ts';
+import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createCounter, type InventoryCounts } from './inventory-counts.ts';
 import type { MapContext } from './map.ts';
 import { mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
@@ -68,7 +68,8 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
 
   // onFacts is called one page at a time, in the order pages complete.
   let delivery: Promise<void> = Promise.resolve();
-  const deliver = (facts: IdentityFact[]): Promise<void> => {
+  const deliver = (page: IdentityFact[]): Promise<void> => {
+    const facts = page.filter(changesIdentity);
     if (facts.length === 0) return delivery;
     counter.add(facts);
     delivery = delivery.then(() => options.onFacts(facts));
