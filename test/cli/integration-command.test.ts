@@ -11,6 +11,17 @@ let home: string;
 const env = () => ({ LANYARD_HOME: home });
 const TENANT = '0b5f9c1e-2a3d-4e5f-8a9b-0c1d2e3f4a5b';
 const CLIENT = '11111111-2222-3333-4444-555555555555';
+const CREATE_PROD = [
+  'integration',
+  'create',
+  'azure',
+  '--name',
+  'prod',
+  '--tenant',
+  TENANT,
+  '--client-id',
+  CLIENT,
+];
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-cli-'));
@@ -21,24 +32,7 @@ after(async () => {
 });
 
 test('integration create, list, show and delete round-trip', async () => {
-  const created = await runCli(
-    [
-      'integration',
-      'create',
-      'azure',
-      '--name',
-      'prod',
-      '--tenant',
-      TENANT,
-      '--client-id',
-      CLIENT,
-      '--auth',
-      'secret',
-      '--secret-env',
-      'PROD_SECRET',
-    ],
-    env(),
-  );
+  const created = await runCli([...CREATE_PROD, '--auth', 'secret', '--secret-env', 'PROD_SECRET'], env());
   assert.equal(created.code, 0, created.stderr);
   assert.match(created.stdout, /created integration "prod"/);
 
@@ -52,22 +46,7 @@ test('integration create, list, show and delete round-trip', async () => {
   assert.equal(shown.code, 0);
   assert.match(shown.stdout, /secret from \$PROD_SECRET/);
 
-  const duplicate = await runCli(
-    [
-      'integration',
-      'create',
-      'azure',
-      '--name',
-      'prod',
-      '--tenant',
-      TENANT,
-      '--client-id',
-      CLIENT,
-      '--auth',
-      'azure-cli',
-    ],
-    env(),
-  );
+  const duplicate = await runCli([...CREATE_PROD, '--auth', 'azure-cli'], env());
   assert.equal(duplicate.code, EXIT_CODES.LANYARD_CONFLICT);
 
   assert.equal((await runCli(['integration', 'delete', 'prod'], env())).code, 0);
