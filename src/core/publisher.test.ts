@@ -17,3 +17,9 @@ test('classifies the publisher from appOwnerOrganizationId', () => {
   ];
   for (const [owner, expected] of cases) assert.equal(classifyPublisher(owner, OWN), expected, String(owner));
 });
+
+test('a managed identity is ours whatever service projects it', () => {
+  assert.equal(classifyPublisher('f8cdef31-a31e-4b4a-93e4-5f571e91255a', OWN, 'ManagedIdentity'), 'own');
+  assert.equal(classifyPublisher(null, OWN, 'ManagedIdentity'), 'own');
+  assert.equal(classifyPublisher('f8cdef31-a31e-4b4a-93e4-5f571e91255a', OWN, 'Application'), 'microsoft');
+});

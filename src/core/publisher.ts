@@ -10,11 +10,17 @@ export const MICROSOFT_TENANT_IDS: readonly string[] = [
   '72f988bf-86f1-41af-91ab-2d7cd011db47',
 ];
 
-/** Classifies a service principal's publisher; application objects are always our own (`'own'`). */
+/**
+ * Classifies a service principal's publisher; application objects are always our own (`'own'`). A managed
+ * identity is a resource of our own subscriptions: its appOwnerOrganizationId names the Microsoft service
+ * that projects it, not who controls it, so it counts as ours.
+ */
 export function classifyPublisher(
   appOwnerOrganizationId: string | null | undefined,
   ownTenantId: string,
+  servicePrincipalType?: string | null,
 ): Publisher {
+  if (servicePrincipalType === 'ManagedIdentity') return 'own';
   if (!appOwnerOrganizationId) return 'unknown';
   const owner = appOwnerOrganizationId.toLowerCase();
   if (owner === ownTenantId.toLowerCase()) return 'own';

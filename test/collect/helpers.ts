@@ -189,13 +189,16 @@ export function expectedInventory(truth: GroundTruth): Map<string, CanonicalIden
       displayName: s.displayName,
       servicePrincipalType: s.servicePrincipalType,
       managedIdentityType: s.managedIdentityType,
-      publisher: !org
-        ? 'unknown'
-        : org === truth.tenantId
+      publisher:
+        s.servicePrincipalType === 'ManagedIdentity'
           ? 'own'
-          : MICROSOFT.includes(org)
-            ? 'microsoft'
-            : 'third-party',
+          : !org
+            ? 'unknown'
+            : org === truth.tenantId
+              ? 'own'
+              : MICROSOFT.includes(org)
+                ? 'microsoft'
+                : 'third-party',
       appOwnerOrganizationId: org,
       signInAudience: null,
       accountEnabled: s.accountEnabled,

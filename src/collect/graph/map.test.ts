@@ -98,7 +98,7 @@ test('classifies service principal publishers and managed identity types', () =>
           '/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi',
         ],
       },
-      'unknown',
+      'own',
       'user-assigned',
     ],
     [
@@ -109,7 +109,7 @@ test('classifies service principal publishers and managed identity types', () =>
           '/subscriptions/s/resourcegroups/rg/providers/Microsoft.Web/sites/app',
         ],
       },
-      'unknown',
+      'own',
       'system-assigned',
     ],
   ];

@@ -140,7 +140,7 @@ export function mapServicePrincipal(raw: ServicePrincipal, context: MapContext):
     displayName: raw.displayName ?? '',
     servicePrincipalType: raw.servicePrincipalType ?? null,
     managedIdentityType: managedIdentityType(raw),
-    publisher: classifyPublisher(owner, context.tenantId),
+    publisher: classifyPublisher(owner, context.tenantId, raw.servicePrincipalType),
     appOwnerOrganizationId: owner,
     signInAudience: raw.signInAudience ?? null,
     accountEnabled: raw.accountEnabled ?? null,
