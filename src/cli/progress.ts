@@ -41,21 +41,21 @@ export function createProgressReporter(options: {
     },
     undefined,
   );
-  let started_bar = false;
+  let barStarted = false;
   return {
     update(p) {
       const total = Math.max(p.expectedObjects ?? p.objects, p.objects, 1);
       const payload = { pages: p.pages, requests: p.requests, ru: p.resourceUnits };
-      if (!started_bar) {
+      if (!barStarted) {
         bar.start(total, p.objects, payload);
-        started_bar = true;
+        barStarted = true;
       } else {
         bar.setTotal(total);
         bar.update(p.objects, payload);
       }
     },
     stop() {
-      if (started_bar) bar.stop();
+      if (barStarted) bar.stop();
     },
   };
 }
