@@ -3,22 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ClientSecretCredential } from '@azure/identity';
-import { type EmulatorRuntime, startRuntime } from '../runtime.ts';
-import { createClientCertificate } from '../tls.ts';
-import { buildTestTenant, type TestTenant, VALID_SECRET } from './fixtures.ts';
-import { rawRequest, secretToken, testGraphHandler } from './harness.ts';
+import type { EmulatorRuntime } from '../runtime.ts';
+import { type TestTenant, VALID_SECRET } from './fixtures.ts';
+import { rawRequest, secretToken, startFixtureRuntime } from './harness.ts';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 let emulator: EmulatorRuntime<unknown, unknown, unknown>;
 let fixture: TestTenant;
 
 before(async () => {
-  fixture = buildTestTenant({
-    now: Date.now(),
-    certificate: await createClientCertificate('reader'),
-    ficIssuer: 'https://issuer.invalid',
-  });
-  emulator = await startRuntime({ tenants: [fixture.tenant], api: (ctx) => [testGraphHandler(ctx)] });
+  ({ emulator, fixture } = await startFixtureRuntime());
 });
 
 after(() => emulator.close());

@@ -4,26 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { connect } from 'node:tls';
 import type { FaultSpec } from '../context.ts';
-import { type EmulatorRuntime, startRuntime } from '../runtime.ts';
-import { createClientCertificate } from '../tls.ts';
-import { buildTestTenant, type TestTenant, VALID_SECRET } from './fixtures.ts';
-import { rawRequest, secretToken, testGraphHandler } from './harness.ts';
+import type { EmulatorRuntime } from '../runtime.ts';
+import { type TestTenant, VALID_SECRET } from './fixtures.ts';
+import { rawRequest, secretToken, startFixtureRuntime } from './harness.ts';
 
 let emulator: EmulatorRuntime<unknown, unknown, unknown>;
 let fixture: TestTenant;
 let token: string;
 
 before(async () => {
-  fixture = buildTestTenant({
-    now: Date.now(),
-    certificate: await createClientCertificate('reader'),
-    ficIssuer: 'https://issuer.invalid',
-  });
-  emulator = await startRuntime({
-    tenants: [fixture.tenant],
-    api: (ctx) => [testGraphHandler(ctx)],
-    faultSeed: 42,
-  });
+  ({ emulator, fixture } = await startFixtureRuntime({ faultSeed: 42 }));
   token = await secretToken(emulator.origin, emulator.caCertPem, {
     tenantId: fixture.tenant.id,
     appId: fixture.appId,

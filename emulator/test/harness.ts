@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { EmulatorContext } from '../context.ts';
 import { type Handler, json } from '../http.ts';
-import { type CertificateAuthority, issueServerCertificate } from '../tls.ts';
+import { type EmulatorRuntime, startRuntime } from '../runtime.ts';
+import { type CertificateAuthority, createClientCertificate, issueServerCertificate } from '../tls.ts';
+import { buildTestTenant, type TestTenant } from './fixtures.ts';
 
 export interface RawResponse {
   status?: number;
@@ -160,4 +162,22 @@ export async function secretToken(
   const body = JSON.parse(res.body.toString()) as { access_token?: string };
   if (!body.access_token) throw new Error(`no token: ${res.body.toString()}`);
   return body.access_token;
+}
+
+/** The hand-built test tenant served with the trivial Graph handler: the set-up of the server-level tests. */
+export async function startFixtureRuntime(options: { faultSeed?: number } = {}): Promise<{
+  emulator: EmulatorRuntime<unknown, unknown, unknown>;
+  fixture: TestTenant;
+}> {
+  const fixture = buildTestTenant({
+    now: Date.now(),
+    certificate: await createClientCertificate('reader'),
+    ficIssuer: 'https://issuer.invalid',
+  });
+  const emulator = await startRuntime({
+    tenants: [fixture.tenant],
+    api: (ctx) => [testGraphHandler(ctx)],
+    ...options,
+  });
+  return { emulator, fixture };
 }
