@@ -11,17 +11,18 @@ let home: string;
 const env = () => ({ LANYARD_HOME: home });
 const TENANT = '0b5f9c1e-2a3d-4e5f-8a9b-0c1d2e3f4a5b';
 const CLIENT = '11111111-2222-3333-4444-555555555555';
-const CREATE_PROD = [
+const createArgs = (name: string, clientId: string) => [
   'integration',
   'create',
   'azure',
   '--name',
-  'prod',
+  name,
   '--tenant',
   TENANT,
   '--client-id',
-  CLIENT,
+  clientId,
 ];
+const CREATE_PROD = createArgs('prod', CLIENT);
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-cli-'));
@@ -58,34 +59,14 @@ test('integration create, list, show and delete round-trip', async () => {
 const badInputs: Array<{ name: string; args: string[]; code: number; message: RegExp }> = [
   {
     name: 'client id that is not a GUID',
-    args: [
-      'integration',
-      'create',
-      'azure',
-      '--name',
-      'x',
-      '--tenant',
-      TENANT,
-      '--client-id',
-      'nope',
-      '--auth',
-      'azure-cli',
-    ],
+    args: [...createArgs('x', 'nope'), '--auth', 'azure-cli'],
     code: EXIT_CODES.LANYARD_INVALID_INPUT,
     message: /--client-id "nope" is not a GUID/,
   },
   {
     name: 'custom cloud over http',
     args: [
-      'integration',
-      'create',
-      'azure',
-      '--name',
-      'x',
-      '--tenant',
-      TENANT,
-      '--client-id',
-      CLIENT,
+      ...createArgs('x', CLIENT),
       '--auth',
       'azure-cli',
       '--cloud',
