@@ -2,9 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as errors from './errors.ts';
 
+// One class per code; refinements that carry more detail (ScanInProgress is a Conflict) share their parent's.
 const named = Object.entries(errors).filter(
-  ([, value]) => typeof value === 'function' && value.prototype instanceof errors.LanyardError,
+  ([, value]) =>
+    typeof value === 'function' &&
+    value.prototype instanceof errors.LanyardError &&
+    Object.getPrototypeOf(value.prototype) !== errors.Conflict.prototype,
 ) as Array<[string, new (message: string) => errors.LanyardError]>;
+
+test('a refinement keeps its parent code and carries its detail', () => {
+  const error = new errors.ScanInProgress('scan 7 is running', { scanId: 7 });
+  assert.ok(error instanceof errors.Conflict);
+  assert.equal(error.code, 'LANYARD_CONFLICT');
+  assert.equal(error.scanId, 7);
+  assert.equal(error.name, 'ScanInProgress');
+});
 
 test('every named error has its own code, its class name and a distinct exit code', () => {
   const codes = new Set<string>();

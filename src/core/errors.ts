@@ -68,6 +68,15 @@ export class Throttled extends withCode('LANYARD_THROTTLED') {}
 export class UpstreamFailed extends withCode('LANYARD_UPSTREAM_FAILED') {}
 export class CredentialUnreadable extends withCode('LANYARD_CREDENTIAL_UNREADABLE') {}
 
+/** Another scan of the integration is running: single flight, so the caller gets that scan instead. */
+export class ScanInProgress extends Conflict {
+  readonly scanId: number;
+  constructor(message: string, options: ErrorOptions & { scanId: number }) {
+    super(message, options);
+    this.scanId = options.scanId;
+  }
+}
+
 export class PermissionMissing extends LanyardError {
   /** The Graph permission to grant, when known. */
   readonly permission: string | undefined;

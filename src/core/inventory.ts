@@ -1,4 +1,5 @@
 // The inventory model: what Lanyard knows about one workload identity, independent of Graph's wire shapes.
+import type { IdentityAspect } from './scan-parts.ts';
 
 export type IdentityKind = 'application' | 'servicePrincipal';
 /** Who published the application: our tenant, Microsoft, or someone else (a multi-tenant vendor). */
@@ -33,6 +34,11 @@ export interface Owner {
   displayName: string | null;
   userPrincipalName: string | null;
   accountEnabled: boolean | null;
+  /**
+   * False when Graph returned the owner with its id only: the reader lacks User.Read.All / Directory.Read.All
+   * ("limited information returned for inaccessible member objects"). Absent means readable.
+   */
+  readable?: false;
 }
 
 export interface Identity {
@@ -51,4 +57,9 @@ export interface Identity {
   createdDateTime: string | null;
   owners: Owner[];
   credentials: Credential[];
+  /**
+   * Aspects never read completely for this identity (a scan cut short before its list, a permission missing):
+   * `owners: []` then means "unknown", not "none". Absent when everything is known.
+   */
+  unknown?: IdentityAspect[];
 }

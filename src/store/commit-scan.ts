@@ -1,10 +1,16 @@
 // Finishes a scan in one transaction: assembles its staged facts into identities in SQL, writes the versions
 // that changed, records the scan and drops its staging rows. Readers see the previous scan until the commit.
+// An aspect whose part did not complete is carried forward from the previous version, never emptied, and a
+// scan that would remove an unusual share of the inventory removes nothing until the user confirms it.
 import { eq, getTableColumns, sql } from 'drizzle-orm';
-import { InvalidInput, NotFound } from '../core/errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
+import type { ScanPart } from '../core/scan-parts.ts';
 import { type Db, type Executor, rows } from './connect.ts';
 import { type ScanChanges, scans } from './schema.ts';
 import type { ScanRecord, ScanResult } from './types.ts';
+
+/** Share of an integration's identities a succeeded scan may remove without confirmation. */
+export const DEFAULT_MAX_REMOVAL_SHARE = 0.2;
 
 const STATUSES = new Set(['succeeded', 'partial', 'failed']);
 const { seq: _seq, ...recordColumns } = getTableColumns(scans);
@@ -33,38 +39,63 @@ export async function commitScan(
     // Lock the integration first (as deleting it does), then the scan: finishes of one integration commit
     // one after another, so the versions follow commit order.
     await tx.execute(sql`select 1 from integrations where id = ${integrationId} for update`);
-    const [locked] = await rows<{ status: string }>(
+    const [locked] = await rows<{ status: string; reason: string | null }>(
       tx,
-      sql`select status from scans where id = ${scanId} for update`,
+      sql`select status, reason from scans where id = ${scanId} for update`,
     );
     if (!locked) throw new NotFound(`no scan ${scanId}`);
+    if (locked.status === 'failed' && locked.reason?.startsWith('abandoned')) {
+      throw new Conflict(
+        `scan ${scanId} was recorded as abandoned (${locked.reason}); nothing of it was committed`,
+        {
+          fix: 'run the scan again; keep the process running it from being suspended past its lease',
+        },
+      );
+    }
     if (locked.status !== 'running') throw new InvalidInput(`scan ${scanId} is already ${locked.status}`);
+    let status = result.status;
+    let reason = result.reason ?? null;
+    let summary = result.summary ?? null;
     let seq: number | null = null;
     let changes: ScanChanges | null = null;
-    if (result.status !== 'failed') {
+    const newer = await newerCommittedScan(tx, integrationId, scanId);
+    if (newer !== null && status !== 'failed') {
+      // Versions follow commit order; a scan that began before a committed one would undo what that one saw.
+      status = 'failed';
+      reason = `superseded: scan ${newer} began later and has already committed`;
+    }
+    if (status !== 'failed') {
       const [next] = await rows<{ seq: number }>(
         tx,
         sql`select (coalesce(max(seq), 0) + 1)::int as seq from scans where integration_id = ${integrationId}`,
       );
       seq = next!.seq;
-      await assemble(tx, scanId);
-      changes = await writeVersions(tx, {
-        scanId,
-        integrationId,
-        seq,
-        removals: result.status === 'succeeded',
-      });
+      await assemble(tx, { scanId, integrationId, parts: result.parts ?? [] });
+      let removals = status === 'succeeded';
+      if (removals && !result.removal?.allowMass) {
+        const share = result.removal?.maxShare ?? DEFAULT_MAX_REMOVAL_SHARE;
+        const refused = await refuseMassRemoval(tx, integrationId, share);
+        if (refused) {
+          removals = false;
+          status = 'partial';
+          reason = refused;
+          summary = withWarning(summary, refused);
+        }
+      }
+      changes = await writeVersions(tx, { scanId, integrationId, seq, removals });
     }
     await dropStaging(tx, kind, scanId);
     const [record] = await tx
       .update(scans)
       .set({
-        status: result.status,
-        reason: result.reason ?? null,
-        summary: result.summary ?? null,
+        status,
+        reason,
+        summary,
         finishedAt: result.finishedAt,
         seq,
         changes,
+        parts: result.parts ?? null,
+        leaseExpiresAt: null,
       })
       .where(eq(scans.id, scanId))
       .returning(recordColumns);
@@ -76,9 +107,24 @@ export async function commitScan(
  * Builds one identity per object into a temporary table: the latest identity fact, its owners replaced by the
  * latest owners fact (when one arrived), federated credentials appended. Staging sorted each fact's arrays
  * (see canonical-order.ts); merged credentials are sorted here the same way, by (type, keyId) in byte order.
+ *
+ * Where the part that reads an aspect did not complete (the scan was cut, a list was refused), an object without
+ * a fact for that aspect keeps the previous version's owners or federated credentials; an object Lanyard never
+ * saw before gets the aspect listed in `unknown` instead of an empty list that would read as "none".
  * Each step is computed once per row (materialized), since jsonb work dominates the cost at 100,000 identities.
  */
-async function assemble(tx: Executor, scanId: number): Promise<void> {
+async function assemble(
+  tx: Executor,
+  at: { scanId: number; integrationId: string; parts: readonly ScanPart[] },
+): Promise<void> {
+  const { scanId, integrationId } = at;
+  const incompleteKinds = (aspect: ScanPart['aspect']) =>
+    at.parts
+      .filter((part) => part.aspect === aspect && !part.complete)
+      .map((part) => part.kind)
+      .join(',');
+  const ownersIncomplete = incompleteKinds('owners');
+  const federatedIncomplete = incompleteKinds('federated');
   await tx.execute(sql`
     create temporary table lanyard_assembled (
       object_id text not null, kind text not null, app_id text not null, display_name text not null,
@@ -93,19 +139,33 @@ async function assemble(tx: Executor, scanId: number): Promise<void> {
       from scan_facts where scan_id = ${scanId}::int
       group by object_id
     ),
+    base as materialized (
+      select l.object_id, l.owners_id, l.federated, i.data as idata, p.data as pdata,
+        l.owners_id is null
+          and (i.data->>'kind') = any(string_to_array(${ownersIncomplete}::text, ',')) as carry_owners,
+        not coalesce(l.federated, false)
+          and (i.data->>'kind') = any(string_to_array(${federatedIncomplete}::text, ',')) as carry_federated
+      from latest l
+      join scan_facts i on i.id = l.identity_id
+      left join identity_versions p
+        on p.integration_id = ${integrationId}::uuid and p.ended_seq is null and p.object_id = l.object_id
+    ),
     merged as materialized (
       select x.object_id,
         jsonb_agg(x.e order by x.e->>'type' collate "C", x.e->>'keyId' collate "C", x.e->>'location' collate "C")
           as credentials
       from (
-        -- The latest fact about a credential wins: federated facts over the listing, later over earlier.
+        -- The latest fact about a credential wins: federated facts over the listing, the listing over the
+        -- previous version's federated credentials carried forward.
         select distinct on (c.object_id, c.e->>'type', c.e->>'location', c.e->>'keyId') c.object_id, c.e
         from (
-          select l.object_id, e, 0::bigint as prio
-          from latest l
-          join scan_facts i on i.id = l.identity_id
-          cross join lateral jsonb_array_elements(i.data->'credentials') e
-          where l.federated
+          select b.object_id, e, 0::bigint as prio
+          from base b cross join lateral jsonb_array_elements(b.idata->'credentials') e
+          where b.federated or (b.carry_federated and b.pdata is not null)
+          union all
+          select b.object_id, e, -1::bigint
+          from base b cross join lateral jsonb_array_elements(b.pdata->'credentials') e
+          where b.carry_federated and e->>'type' = 'federated'
           union all
           select f.object_id, e, f.id
           from scan_facts f cross join lateral jsonb_array_elements(f.data) e
@@ -116,20 +176,81 @@ async function assemble(tx: Executor, scanId: number): Promise<void> {
       group by x.object_id
     ),
     assembled as materialized (
-      select l.object_id, i.data->>'kind' as kind, i.data->>'appId' as app_id,
-        i.data->>'displayName' as display_name,
-        i.data || jsonb_build_object(
-          'owners', coalesce(o.data, i.data->'owners'),
-          'credentials', coalesce(m.credentials, i.data->'credentials')
+      select b.object_id, b.idata->>'kind' as kind, b.idata->>'appId' as app_id,
+        b.idata->>'displayName' as display_name,
+        (b.idata - 'unknown') || jsonb_build_object(
+          'owners', coalesce(
+            o.data,
+            case when b.carry_owners then b.pdata->'owners' end,
+            b.idata->'owners'
+          ),
+          'credentials', coalesce(m.credentials, b.idata->'credentials')
+        ) || coalesce(
+          (select jsonb_build_object('unknown', jsonb_agg(a order by a))
+           from unnest(array[
+             case when b.carry_owners and (b.pdata is null or b.pdata->'unknown' @> '["owners"]')
+               then 'owners' end,
+             case when b.carry_federated and (b.pdata is null or b.pdata->'unknown' @> '["federated"]')
+               then 'federated' end
+           ]) a
+           where a is not null
+           having count(*) > 0),
+          '{}'::jsonb
         ) as data
-      from latest l
-      join scan_facts i on i.id = l.identity_id
-      left join scan_facts o on o.id = l.owners_id
-      left join merged m on m.object_id = l.object_id
+      from base b
+      left join scan_facts o on o.id = b.owners_id
+      left join merged m on m.object_id = b.object_id
     )
     insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
     select object_id, kind, app_id, display_name, data, md5(data::text) from assembled`);
   await tx.execute(sql`analyze lanyard_assembled`);
+}
+
+/** The id of a scan of the integration that began after this one and has committed, if any. */
+async function newerCommittedScan(
+  tx: Executor,
+  integrationId: string,
+  scanId: number,
+): Promise<number | null> {
+  const [newer] = await rows<{ id: number }>(
+    tx,
+    sql`select id from scans where integration_id = ${integrationId} and id > ${scanId}::int and seq is not null
+        order by id limit 1`,
+  );
+  return newer?.id ?? null;
+}
+
+/**
+ * Why this scan may not remove what it did not see, or null when it may: removing more than `maxShare` of the
+ * open identities at once is far likelier a Graph or permission fault than a real clean-up.
+ */
+async function refuseMassRemoval(
+  tx: Executor,
+  integrationId: string,
+  maxShare: number,
+): Promise<string | null> {
+  const [tally] = await rows<{ open: number; gone: number }>(
+    tx,
+    sql`select count(*)::int as open,
+          count(*) filter (where not exists (
+            select 1 from lanyard_assembled a where a.object_id = v.object_id))::int as gone
+        from identity_versions v
+        where v.integration_id = ${integrationId} and v.ended_seq is null`,
+  );
+  if (!tally || tally.gone === 0 || tally.gone <= tally.open * maxShare) return null;
+  const percent = (n: number) => `${Math.round((n / tally.open) * 1000) / 10} %`;
+  return (
+    `would remove ${tally.gone} of ${tally.open} identities (${percent(tally.gone)}), more than the ` +
+    `${Math.round(maxShare * 1000) / 10} % allowed at once: nothing was removed; if they are really gone, ` +
+    'scan again with --allow-mass-removal'
+  );
+}
+
+function withWarning<T>(summary: T, warning: string): T {
+  if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) return summary;
+  const object = summary as { warnings?: unknown };
+  const warnings = Array.isArray(object.warnings) ? object.warnings : [];
+  return { ...object, status: 'partial', reason: warning, warnings: [...warnings, warning] } as T;
 }
 
 /**

@@ -6,7 +6,7 @@ import { type Connection, connectPglite, connectPostgres } from './connect.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { createIntegrations } from './integrations.ts';
 import { createInventory } from './inventory.ts';
-import { createScans } from './scans.ts';
+import { createScans, recoverAbandonedScans } from './scans.ts';
 import type { Store, StoreOptions } from './types.ts';
 
 export type * from './types.ts';
@@ -50,7 +50,9 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
       });
     }
   };
+  // PGlite's lock proves no other process runs a scan; on PostgreSQL only an expired lease does.
   if (lock) await abandonRunningScans(connection);
+  else if (connection.kind === 'postgres') await recoverAbandonedScans(connection.db);
   return {
     kind: connection.kind,
     async close() {

@@ -36,6 +36,10 @@ export function createIntegrations(db: Db, guard: () => void): Store['integratio
       const [found] = await db.select().from(integrations).where(eq(integrations.name, name));
       return found;
     },
+    async setQueryPlan(id, plan) {
+      guard();
+      await db.update(integrations).set({ queryPlan: plan }).where(eq(integrations.id, id));
+    },
     async delete(name) {
       guard();
       // Scans, staged facts and versions go with it (foreign keys cascade).

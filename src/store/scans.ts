@@ -1,24 +1,27 @@
 // Scans: begin one, stream its facts into the staging table, list and read the records.
+import { hostname } from 'node:os';
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import { InvalidInput, NotFound } from '../core/errors.ts';
+import { InvalidInput, NotFound, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import { canonicalIdentity, sortOwners } from './canonical-order.ts';
 import { commitScan } from './commit-scan.ts';
-import type { Db } from './connect.ts';
+import { type Db, type Executor, rows } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
 import { driverError, pgErrorCode } from './pg-errors.ts';
 import { integrations, scans } from './schema.ts';
-import type { ScanRecord, ScanResult, ScanWriter, Store } from './types.ts';
+import type { BeginScanOptions, ScanRecord, ScanResult, ScanWriter, Store } from './types.ts';
 
 /** Facts per INSERT: one JSON parameter each, so a batch is one round trip whatever its size. */
 const STAGE_CHUNK = 2_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Long enough to ride out a slow commit or a stalled event loop; short enough that a crash frees the scan soon. */
+export const DEFAULT_LEASE_MS = 60_000;
 
 const { seq: _seq, ...recordColumns } = getTableColumns(scans);
 
 export function createScans(db: Db, kind: Store['kind'], guard: () => void): Store['scans'] {
   return {
-    async begin(integrationId: string, startedAt: Date): Promise<ScanWriter> {
+    async begin(integrationId: string, startedAt: Date, options: BeginScanOptions = {}): Promise<ScanWriter> {
       guard();
       const [integration] = UUID.test(integrationId)
         ? await db
@@ -31,8 +34,24 @@ export function createScans(db: Db, kind: Store['kind'], guard: () => void): Sto
           fix: 'see `lanyard integration list`',
         });
       }
-      const [row] = await db.insert(scans).values({ integrationId, startedAt }).returning({ id: scans.id });
-      return createWriter(db, kind, row!.id, guard);
+      const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+      const holder = options.holder ?? `${hostname()} pid ${process.pid}`;
+      await recoverAbandonedScans(db, integrationId);
+      let id: number;
+      try {
+        const [row] = await db
+          .insert(scans)
+          .values({ integrationId, startedAt, holder, leaseExpiresAt: leaseFromNow(leaseMs) })
+          .returning({ id: scans.id });
+        id = row!.id;
+      } catch (error) {
+        if (pgErrorCode(error) === '23505') throw await inProgress(db, integrationId, driverError(error));
+        throw error;
+      }
+      return createWriter(db, kind, id, guard, {
+        leaseMs,
+        renewEveryMs: options.renewEveryMs ?? leaseMs / 3,
+      });
     },
     list: (integrationId?: string) => {
       const query = db.select(recordColumns).from(scans);
@@ -48,11 +67,73 @@ export function createScans(db: Db, kind: Store['kind'], guard: () => void): Sto
   };
 }
 
-function createWriter(db: Db, kind: Store['kind'], id: number, guard: () => void): ScanWriter {
+const leaseFromNow = (ms: number) => sql`now() + make_interval(secs => ${ms / 1000}::double precision)`;
+
+/**
+ * Records as failed every running scan of the integration whose lease has expired: its process stopped without
+ * finishing (killed, crashed, its machine lost). Its staged facts go with it; nothing of it was committed.
+ */
+export async function recoverAbandonedScans(db: Executor, integrationId?: string): Promise<number> {
+  const which = integrationId ? sql`and integration_id = ${integrationId}::uuid` : sql``;
+  const abandoned = await rows<{ id: number }>(
+    db,
+    sql`update scans set status = 'failed', finished_at = now(), lease_expires_at = null,
+          reason = 'abandoned: ' || coalesce(holder, 'the process running it') ||
+            ' stopped renewing its lease at ' || to_char(lease_expires_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC'
+        where status = 'running' and lease_expires_at < now() ${which}
+        returning id`,
+  );
+  for (const { id } of abandoned) await db.execute(sql`delete from scan_facts where scan_id = ${id}::int`);
+  return abandoned.length;
+}
+
+async function inProgress(db: Db, integrationId: string, cause: Error): Promise<ScanInProgress> {
+  const [running] = await rows<{ id: number; holder: string | null; started_at: Date | string }>(
+    db,
+    sql`select id, holder, started_at from scans where integration_id = ${integrationId}::uuid and status = 'running'`,
+  );
+  // The running scan may have finished between the insert and this read: the caller can simply ask again.
+  const scanId = running?.id ?? 0;
+  const since = running ? new Date(running.started_at).toISOString() : 'a moment ago';
+  return new ScanInProgress(
+    `scan ${scanId} of this integration is already running (since ${since}, ${running?.holder ?? 'another process'})`,
+    { scanId, cause, fix: 'wait for it to finish; one scan of an integration runs at a time' },
+  );
+}
+
+function createWriter(
+  db: Db,
+  kind: Store['kind'],
+  id: number,
+  guard: () => void,
+  { leaseMs, renewEveryMs }: { leaseMs: number; renewEveryMs: number },
+): ScanWriter {
   let finished = false;
+  let lost = false;
+  // Renewed in the background; a renewal that finds the scan no longer running means another process recorded it
+  // as abandoned, and this writer must not write on.
+  const renew = () => {
+    rows(
+      db,
+      sql`update scans set lease_expires_at = ${leaseFromNow(leaseMs)}
+          where id = ${id}::int and status = 'running' returning id`,
+    ).then(
+      (renewed) => {
+        if (renewed.length === 0 && !finished) lost = true;
+      },
+      () => {}, // a dropped connection: the next renewal tries again, well within the lease
+    );
+  };
+  const renewal = renewEveryMs > 0 ? setInterval(renew, renewEveryMs) : undefined;
+  renewal?.unref();
   const open = () => {
     guard();
     if (finished) throw new InvalidInput(`scan ${id} is already finished`);
+    if (lost) {
+      throw new InvalidInput(`scan ${id} lost its lease: another process recorded it as abandoned`, {
+        fix: 'run the scan again',
+      });
+    }
   };
   return {
     id,
@@ -82,6 +163,7 @@ function createWriter(db: Db, kind: Store['kind'], id: number, guard: () => void
     },
     async finish(result: ScanResult): Promise<ScanRecord> {
       open();
+      clearInterval(renewal);
       const record = await commitScan(db, kind, id, result);
       finished = true;
       return record;

@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { AuthSettings, CloudEndpoints } from '../core/integration-config.ts';
+import type { ScanPart } from '../core/scan-parts.ts';
 
 export const integrations = pgTable('integrations', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -23,6 +24,11 @@ export const integrations = pgTable('integrations', {
   clientId: text('client_id').notNull(),
   auth: jsonb('auth').$type<AuthSettings>().notNull(),
   cloud: jsonb('cloud').$type<CloudEndpoints>().notNull(),
+  /**
+   * The query plan that worked for this tenant's Graph (which options it refused), remembered so a rescan does not
+   * pay for the refusals again. Opaque to the store; the collector owns its shape.
+   */
+  queryPlan: jsonb('query_plan').$type<Record<string, string>>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -52,10 +58,21 @@ export const scans = pgTable(
      * Versions are ordered by it rather than by id, because scans may finish in another order than they began.
      */
     seq: integer('seq'),
+    /** Per list and aspect: whether it completed, and why not (set when the scan finishes). */
+    parts: jsonb('parts').$type<ScanPart[]>(),
+    /** Who runs it (host and process), so a user can tell whose scan is running or was abandoned. */
+    holder: text('holder'),
+    /**
+     * A running scan renews this while its process lives; once past, another process may record the scan as
+     * abandoned and start a new one (PostgreSQL has no lock file to tell a crashed process from a live one).
+     */
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
   },
   (t) => [
     index('scans_integration_idx').on(t.integrationId, t.seq),
     uniqueIndex('scans_integration_seq_unique').on(t.integrationId, t.seq),
+    // Single flight: the database refuses a second running scan of one integration, on PGlite and PostgreSQL.
+    uniqueIndex('scans_one_running_unique').on(t.integrationId).where(sql`${t.status} = 'running'`),
     check('scans_status_check', sql`${t.status} in ('running', 'succeeded', 'partial', 'failed')`),
   ],
 );

@@ -3,6 +3,7 @@ import type { AsOf } from '../core/as-of.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import type { IntegrationInput } from '../core/integration-config.ts';
 import type { Identity } from '../core/inventory.ts';
+import type { ScanPart } from '../core/scan-parts.ts';
 import type { IntegrationRow, ScanRow } from './schema.ts';
 
 export type { ScanChanges, ScanStatus } from './schema.ts';
@@ -30,6 +31,22 @@ export interface ScanResult {
   /** Free-form JSON: counts, requests, resource units, warnings. */
   summary: unknown;
   finishedAt: Date;
+  /** Per list and aspect: whether it completed. Aspects of incomplete parts carry the previous data forward. */
+  parts?: ScanPart[];
+  /**
+   * A succeeded scan removes what it did not see, unless that is more than `maxShare` (default 0.2) of the
+   * integration's identities: then it commits as partial and removes nothing, unless `allowMass`.
+   */
+  removal?: { maxShare?: number; allowMass?: boolean };
+}
+
+export interface BeginScanOptions {
+  /** Who runs the scan (host and process id by default), shown when another caller finds it running. */
+  holder?: string;
+  /** How long the scan stays owned without a renewal (default 60 s). */
+  leaseMs?: number;
+  /** How often the lease is renewed (default a third of it); 0 never renews, as a process that stopped would. */
+  renewEveryMs?: number;
 }
 
 /** Streams one scan's facts into the store; nothing is visible to readers until `finish` commits. */
@@ -72,12 +89,17 @@ export interface Store {
     create(input: NewIntegration): Promise<Integration>;
     list(): Promise<Integration[]>;
     get(name: string): Promise<Integration | undefined>;
+    /** Remembers the query plan that worked for the integration's Graph. */
+    setQueryPlan(id: string, plan: Record<string, string>): Promise<void>;
     /** Deletes it with its scans and versions; false when there was none by that name. */
     delete(name: string): Promise<boolean>;
   };
   scans: {
-    /** NotFound when the integration does not exist. */
-    begin(integrationId: string, startedAt: Date): Promise<ScanWriter>;
+    /**
+     * NotFound when the integration does not exist; ScanInProgress (naming the running scan) while another scan of
+     * it runs. Scans whose lease expired are recorded as abandoned first.
+     */
+    begin(integrationId: string, startedAt: Date, options?: BeginScanOptions): Promise<ScanWriter>;
     /** Oldest first. */
     list(integrationId?: string): Promise<ScanRecord[]>;
     get(id: number): Promise<ScanRecord | undefined>;

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { StoreLocked } from '../../src/core/errors.ts';
+import { ScanInProgress, StoreLocked } from '../../src/core/errors.ts';
 import { createTestDatabase, forEachDatabase } from '../support/databases.ts';
 import { newIntegration } from './fixtures.ts';
 
@@ -23,8 +23,9 @@ function assertLockedBy(error: unknown, pid: number): true {
 }
 
 /** Starts hold-store.ts on the database and waits until it holds the store with a scan running. */
-async function startHolder(options: object) {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, JSON.stringify(options)], {
+async function startHolder(options: object, leaseMs?: number) {
+  const args = [HOLDER, JSON.stringify(options), ...(leaseMs ? [String(leaseMs)] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -87,6 +88,32 @@ forEachDatabase('opening a store twice', (db) => {
       holder.child.kill('SIGKILL');
     }
   });
+});
+
+test('PostgreSQL: a scan whose process was killed is recorded as abandoned once its lease expires', async () => {
+  const db = await createTestDatabase('postgres');
+  const holder = await startHolder(db.options, 1_500);
+  try {
+    const store = await db.open();
+    const running = await store.scans.get(holder.scanId);
+    assert.equal(running?.status, 'running');
+    assert.match(String(running?.holder), new RegExp(`pid ${holder.pid}`));
+    // Alive and renewing: another begin is refused with the running scan named.
+    await assert.rejects(store.scans.begin(running!.integrationId, new Date()), ScanInProgress);
+    assert.equal(holder.child.kill('SIGKILL'), true);
+    await holder.exited;
+    await new Promise((resolve) => setTimeout(resolve, 1_700));
+    const next = await store.scans.begin(running!.integrationId, new Date());
+    const abandoned = await store.scans.get(holder.scanId);
+    assert.equal(abandoned?.status, 'failed');
+    assert.match(String(abandoned?.reason), new RegExp(`^abandoned: .*pid ${holder.pid} stopped renewing`));
+    assert.deepEqual(await store.inventory.list({ integrationId: running!.integrationId }), []);
+    await next.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    await store.close();
+  } finally {
+    holder.child.kill('SIGKILL');
+    await db.cleanup();
+  }
 });
 
 test('a lock left by a dead process of this machine is taken over', async () => {

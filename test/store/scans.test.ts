@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { InvalidInput, NotFound } from '../../src/core/errors.ts';
-import type { Store } from '../../src/store/index.ts';
+import { Conflict, InvalidInput, NotFound, ScanInProgress } from '../../src/core/errors.ts';
+import type { ScanWriter, Store } from '../../src/store/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { asFacts, federated, identity, newIntegration, owner, scan, secret } from './fixtures.ts';
 
@@ -38,7 +38,12 @@ forEachDatabase('store scans', (db) => {
       changes: { added: 2, changed: 0, removed: 0 },
       startedAt,
       finishedAt,
+      parts: null,
+      holder: running?.holder,
+      leaseExpiresAt: null,
     });
+    assert.match(String(running?.holder), /pid \d+/);
+    assert.ok(running?.leaseExpiresAt instanceof Date);
     assert.deepEqual(await store.scans.get(writer.id), record);
     assert.deepEqual(
       (await store.scans.list(id)).map((s) => s.id),
@@ -62,7 +67,12 @@ forEachDatabase('store scans', (db) => {
     assert.deepEqual(await ids(id), ['old-1', 'old-2']);
     await writer.stage(asFacts([identity('new-2')]));
     assert.deepEqual(await ids(id), ['old-1', 'old-2']);
-    await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    await writer.finish({
+      status: 'succeeded',
+      summary: {},
+      finishedAt: new Date(),
+      removal: { allowMass: true },
+    });
     assert.deepEqual(await ids(id), ['new-1', 'new-2', 'old-1']);
   });
 
@@ -75,7 +85,7 @@ forEachDatabase('store scans', (db) => {
     let done = false;
     const seen = new Set<string>();
     const finishing = writer
-      .finish({ status: 'succeeded', summary: {}, finishedAt: new Date() })
+      .finish({ status: 'succeeded', summary: {}, finishedAt: new Date(), removal: { allowMass: true } })
       .finally(() => {
         done = true;
       });
@@ -134,7 +144,7 @@ forEachDatabase('store scans', (db) => {
   test('a succeeded scan removes the identities it did not see', async () => {
     const id = await integration();
     await scan(store, id, asFacts([identity('stay'), identity('leave')]));
-    const second = await scan(store, id, asFacts([identity('stay')]));
+    const second = await scan(store, id, asFacts([identity('stay')]), { removal: { allowMass: true } });
     assert.deepEqual(second.changes, { added: 0, changed: 0, removed: 1 });
     assert.deepEqual(await ids(id), ['stay']);
     assert.deepEqual(
@@ -292,27 +302,76 @@ forEachDatabase('store scans', (db) => {
     assert.deepEqual(await ids(second), ['b1', 'b2']);
   });
 
-  test('scans of one integration take effect in the order they finish', async () => {
+  test('one scan of an integration runs at a time; asking again names the running one', async () => {
     const id = await integration();
-    const early = await store.scans.begin(id, new Date());
-    const late = await store.scans.begin(id, new Date());
-    await early.stage(asFacts([identity('from-early')]));
-    await late.stage(asFacts([identity('from-late')]));
-    await late.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
-    const last = await early.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
-    assert.deepEqual(last.changes, { added: 1, changed: 0, removed: 1 });
-    assert.deepEqual(await ids(id), ['from-early']);
-    assert.deepEqual(
-      (await store.inventory.list({ asOf: { scanId: late.id } })).map((i) => i.objectId),
-      ['from-late'],
+    const first = await store.scans.begin(id, new Date(), { holder: 'worker-a' });
+    await assert.rejects(store.scans.begin(id, new Date()), (error) => {
+      assert.ok(error instanceof ScanInProgress);
+      assert.equal(error.scanId, first.id);
+      assert.match(error.message, new RegExp(`scan ${first.id} .*already running.*worker-a`));
+      return true;
+    });
+    // Another integration is not held up.
+    const other = await store.scans.begin(await integration(), new Date());
+    await other.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    await first.stage(asFacts([identity('a')]));
+    await first.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    const next = await store.scans.begin(id, new Date());
+    await next.finish({ status: 'failed', summary: {}, finishedAt: new Date() });
+  });
+
+  test('overlapping begins of one integration: exactly one wins, the rest name it', async () => {
+    const id = await integration();
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 6 }, () => store.scans.begin(id, new Date())),
     );
-    assert.deepEqual(
-      (await store.inventory.history(id, 'from-late')).map((h) => [h.scanId, h.change]),
-      [
-        [late.id, 'added'],
-        [early.id, 'removed'],
-      ],
+    const winners = attempts.filter((a) => a.status === 'fulfilled');
+    assert.equal(winners.length, 1);
+    const winner = (winners[0] as PromiseFulfilledResult<ScanWriter>).value;
+    for (const attempt of attempts.filter((a) => a.status === 'rejected')) {
+      assert.ok(attempt.reason instanceof ScanInProgress);
+      assert.equal(attempt.reason.scanId, winner.id);
+    }
+    await winner.finish({ status: 'failed', summary: {}, finishedAt: new Date() });
+  });
+
+  test('a scan whose lease expired is recorded as abandoned and never commits afterwards', async () => {
+    const id = await integration();
+    await scan(store, id, asFacts([identity('kept')]));
+    // A process that stopped renewing (suspended, partitioned): no renewals, and the lease lapses.
+    const stalled = await store.scans.begin(id, new Date(), {
+      holder: 'stalled-host pid 1',
+      leaseMs: 300,
+      renewEveryMs: 0,
+    });
+    await stalled.stage(asFacts([identity('kept', { displayName: 'from the stalled scan' })]));
+    await assert.rejects(store.scans.begin(id, new Date()), ScanInProgress);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const fresh = await store.scans.begin(id, new Date());
+    const abandoned = await store.scans.get(stalled.id);
+    assert.equal(abandoned?.status, 'failed');
+    assert.match(String(abandoned?.reason), /^abandoned: stalled-host pid 1 stopped renewing its lease/);
+    await assert.rejects(
+      stalled.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() }),
+      (error) => error instanceof Conflict && /abandoned/.test(error.message),
     );
+    await fresh.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    assert.deepEqual(
+      (await store.inventory.list({ integrationId: id })).map((i) => i.displayName),
+      ['App kept'],
+    );
+  });
+
+  test('a running scan renews its lease while its process lives', async () => {
+    const id = await integration();
+    const writer = await store.scans.begin(id, new Date(), { leaseMs: 600 });
+    const first = (await store.scans.get(writer.id))!.leaseExpiresAt!;
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const later = (await store.scans.get(writer.id))!.leaseExpiresAt!;
+    assert.ok(later > first, `lease ${later.toISOString()} renewed past ${first.toISOString()}`);
+    // Still owned: another begin is refused, not allowed to abandon it.
+    await assert.rejects(store.scans.begin(id, new Date()), ScanInProgress);
+    await writer.finish({ status: 'failed', summary: {}, finishedAt: new Date() });
   });
 
   test('staging for a scan whose integration was deleted is NotFound', async () => {
