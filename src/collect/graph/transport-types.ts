@@ -49,5 +49,7 @@ export interface SendRequest {
   cost: RequestCost;
   /** False for $batch calls, whose items are counted one by one. */
   countUnits?: boolean;
+  /** A list page: a body without a `value` array is a malformed answer, retried and then a failure. */
+  collection?: boolean;
   options: RequestOptions;
 }

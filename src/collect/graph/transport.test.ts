@@ -126,6 +126,26 @@ test('retries 5xx, resets and truncated JSON, then succeeds', async () => {
   assert.equal(graph.stats().retries, 2);
 });
 
+test('a list page without a value array is retried, then an upstream failure, never an empty page', async () => {
+  const malformed = fakeGraph(() => ({ status: 200, body: { '@odata.context': 'x' } }));
+  const read = async () => {
+    const ids: unknown[] = [];
+    for await (const page of transport(malformed.agent).pages('/applications')) ids.push(...page);
+    return ids;
+  };
+  await assert.rejects(read(), (error: LanyardError) => {
+    assert.equal(error.code, 'LANYARD_UPSTREAM_FAILED');
+    assert.match(error.message, /GET \/v1\.0\/applications .*not a collection page/);
+    return true;
+  });
+  assert.equal(malformed.seen.length, 4);
+  // Once: retried and read in full.
+  const once = fakeGraph((_req, all) => (all.length === 1 ? { status: 200, body: {} } : ok([{ id: 'a' }])));
+  const ids: unknown[] = [];
+  for await (const page of transport(once.agent).pages('/applications')) ids.push(...page);
+  assert.deepEqual(ids, [{ id: 'a' }]);
+});
+
 test('gives up after the bounded attempts with UpstreamFailed', async () => {
   const { agent, seen } = fakeGraph(() => ({
     status: 502,

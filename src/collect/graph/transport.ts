@@ -206,8 +206,9 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       async (attemptNo) => {
         try {
           const response = await attempt(req, state, attemptNo);
+          let body: unknown;
           try {
-            return JSON.parse(response.text) as T;
+            body = JSON.parse(response.text);
           } catch (error) {
             throw new RetryableFailure(
               'transient',
@@ -216,6 +217,20 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
               }),
             );
           }
+          // A list page without its `value` array is not an empty page: read as one, it would end the list
+          // early and a complete-looking scan would mark every unseen identity removed.
+          if (req.collection && !Array.isArray((body as { value?: unknown } | null)?.value)) {
+            throw new RetryableFailure(
+              'transient',
+              new UpstreamFailed(
+                `Graph answered ${req.method} ${path} with a body that is not a collection page`,
+                {
+                  fix: "this is a fault on Graph's side or of a proxy between; run the scan again later",
+                },
+              ),
+            );
+          }
+          return body as T;
         } catch (error) {
           if (error instanceof RetryableFailure) {
             emit({ type: 'retry', method: req.method, path, reason: error.kind, attempt: attemptNo + 1 });
@@ -233,17 +248,27 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return send<T>({ method: 'GET', url, cost: estimateCost('GET', url), options: requestOptions });
     },
     async *pages<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
-      type Page = { value?: T[]; '@odata.nextLink'?: string };
-      let pending: Promise<Page> | undefined = transport.get<Page>(pathOrUrl, requestOptions);
+      type Page = { value: T[]; '@odata.nextLink'?: string };
+      const page = (pageUrl: string): Promise<Page> => {
+        const url = resolve(pageUrl);
+        return send<Page>({
+          method: 'GET',
+          url,
+          cost: estimateCost('GET', url),
+          options: requestOptions,
+          collection: true,
+        });
+      };
+      let pending: Promise<Page> | undefined = page(pathOrUrl);
       while (pending) {
-        const page: Page = await pending;
-        const next = page['@odata.nextLink'];
+        const current: Page = await pending;
+        const next = current['@odata.nextLink'];
         // Ask for the next page before handing this one over, so Graph's latency overlaps the consumer's
         // work (the store write); at most one page is held ahead.
-        pending = next ? transport.get<Page>(next, requestOptions) : undefined;
+        pending = next ? page(next) : undefined;
         // Awaited on the next turn; this only keeps a consumer that stops early from leaving it unhandled.
         pending?.catch(() => {});
-        yield page.value ?? [];
+        yield current.value;
       }
     },
     batch<T>(requests: BatchRequest[], requestOptions: RequestOptions = {}) {
