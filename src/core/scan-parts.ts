@@ -38,3 +38,30 @@ export function describeIncompleteParts(parts: readonly ScanPart[]): string[] {
       return `${part.name} is unknown for this scan${why}${fill}; the previous scan's data is kept`;
     });
 }
+
+/**
+ * Tracks the parts of one scan as its collector declares, completes and fails them, so the outcome is known
+ * even when the scan is cut short: whatever was declared and not completed is incomplete, with the reason given.
+ */
+export function createPartTracker() {
+  const parts = new Map<string, ScanPart>();
+  return {
+    declare(part: Omit<ScanPart, 'complete'>): void {
+      if (!parts.has(part.name)) parts.set(part.name, { ...part, complete: false });
+    },
+    complete(name: string): void {
+      const part = parts.get(name);
+      if (part) parts.set(name, { ...part, complete: true });
+    },
+    fail(name: string, reason: string, permission?: string): void {
+      const part = parts.get(name);
+      if (part) parts.set(name, { ...part, complete: false, reason, ...(permission ? { permission } : {}) });
+    },
+    /** Every declared part; those neither completed nor failed get `reason`. */
+    snapshot(reason: string): ScanPart[] {
+      return [...parts.values()].map((part) => (part.complete || part.reason ? part : { ...part, reason }));
+    },
+  };
+}
+
+export type PartTracker = ReturnType<typeof createPartTracker>;

@@ -43,7 +43,7 @@ async function expectedObjects(transport: GraphTransport, signal: AbortSignal): 
 }
 
 export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAPH_SETTINGS): Collect {
-  return async (integration: Integration, { onFacts, onProgress, signal }) => {
+  return async (integration: Integration, { onFacts, onProgress, signal, parts }) => {
     const credential = createCredential(
       { ...integration.auth, tenantId: integration.tenantId, clientId: integration.clientId },
       integration.cloud,
@@ -68,6 +68,8 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         onProgress: (progress) =>
           onProgress({ ...progress, ...(expected ? { expectedObjects: expected } : {}) }),
         signal,
+        parts,
+        ...(integration.queryPlan ? { plan: integration.queryPlan } : {}),
       });
       return { ...result, counts: { ...result.counts } };
     } finally {

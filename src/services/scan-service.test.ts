@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AuthFailed } from '../core/errors.ts';
+import { AuthFailed, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import type { Integration, ScanResult, ScanWriter } from '../store/index.ts';
 import { type Collect, type CollectResult, createScanService } from './scan-service.ts';
@@ -17,14 +17,25 @@ function fakeStore() {
     },
     async finish(result) {
       finished.push(result);
-      return { id: 7, status: result.status } as never;
+      return {
+        id: 7,
+        status: result.status,
+        reason: result.reason ?? null,
+        summary: result.summary,
+      } as never;
     },
   };
+  const plans: Array<Record<string, string>> = [];
   const store = {
-    integrations: { get: async (name: string) => (name === 'prod' ? integration : undefined) },
-    scans: { begin: async () => writer },
+    integrations: {
+      get: async (name: string) => (name === 'prod' ? integration : undefined),
+      setQueryPlan: async (_id: string, plan: Record<string, string>) => {
+        plans.push(plan);
+      },
+    },
+    scans: { begin: async () => writer, get: async () => undefined },
   } as never;
-  return { store, staged, finished };
+  return { store, staged, finished, plans };
 }
 
 const fact: IdentityFact = { aspect: 'owners', objectId: 'o-1', owners: [] };
@@ -86,12 +97,108 @@ test('an interrupted scan is partial: what was staged commits, nothing is marked
   assert.equal(summary.reason, 'interrupted');
 });
 
-test('a collection that could not read everything is partial', async () => {
+test('a collection that could not read everything is partial and names the parts left unknown', async () => {
   const { store, finished } = fakeStore();
-  const collect: Collect = async () => result({ complete: false, warnings: ['owners of x: 404'] });
+  const collect: Collect = async (_integration, { parts }) => {
+    parts.declare({ name: 'applications', kind: 'application', aspect: 'identity' });
+    parts.declare({ name: 'application-owners', kind: 'application', aspect: 'owners', optional: true });
+    parts.complete('applications');
+    parts.fail('application-owners', 'Graph failed GET /v1.0/applications', 'Application.Read.All');
+    return result({ complete: false, warnings: ['owners of x: 404'] });
+  };
   const { summary } = await createScanService({ store, collect, now }).run('prod');
   assert.equal(finished[0]?.status, 'partial');
-  assert.deepEqual(summary.warnings, ['owners of x: 404']);
+  assert.deepEqual(
+    finished[0]?.parts?.map((p) => [p.name, p.complete]),
+    [
+      ['applications', true],
+      ['application-owners', false],
+    ],
+  );
+  assert.deepEqual(
+    summary.incompleteParts.map((p) => p.name),
+    ['application-owners'],
+  );
+  assert.equal(summary.warnings[0], 'owners of x: 404');
+  assert.match(summary.warnings[1] ?? '', /^application-owners is unknown .*grant Application\.Read\.All/);
+});
+
+test('an interrupted scan marks every part it had not finished as interrupted', async () => {
+  const { store, finished } = fakeStore();
+  const interrupt = new AbortController();
+  const collect: Collect = async (_integration, { parts, signal }) => {
+    parts.declare({ name: 'applications', kind: 'application', aspect: 'identity' });
+    parts.declare({ name: 'application-owners', kind: 'application', aspect: 'owners' });
+    parts.complete('applications');
+    interrupt.abort();
+    signal.throwIfAborted();
+    return result();
+  };
+  await createScanService({ store, collect, now }).run('prod', { signal: interrupt.signal });
+  assert.deepEqual(finished[0]?.parts, [
+    { name: 'applications', kind: 'application', aspect: 'identity', complete: true },
+    {
+      name: 'application-owners',
+      kind: 'application',
+      aspect: 'owners',
+      complete: false,
+      reason: 'interrupted',
+    },
+  ]);
+});
+
+test('the plan that worked is remembered only when it changed', async () => {
+  const { store, plans } = fakeStore();
+  const service = createScanService({
+    store,
+    collect: async () => result({ plan: { owners: 'plain-expand' } }),
+    now,
+  });
+  await service.run('prod');
+  assert.deepEqual(plans, [{ owners: 'plain-expand' }]);
+  integration.queryPlan = { owners: 'plain-expand' };
+  await service.run('prod');
+  assert.equal(plans.length, 1);
+  integration.queryPlan = null;
+});
+
+test('asking while a scan runs joins it: no second scan, its outcome once it finishes', async () => {
+  const records = [
+    { id: 41, status: 'running', reason: null, summary: null, holder: 'host pid 9' },
+    { id: 41, status: 'running', reason: null, summary: null, holder: 'host pid 9' },
+    {
+      id: 41,
+      status: 'succeeded',
+      reason: null,
+      summary: { integration: 'prod', counts: { applications: 5 } },
+    },
+  ];
+  const store = {
+    integrations: { get: async () => integration },
+    scans: {
+      begin: async () => {
+        throw new ScanInProgress('scan 41 is already running', { scanId: 41 });
+      },
+      get: async () => records.shift(),
+    },
+  } as never;
+  let collected = 0;
+  const joined: number[] = [];
+  const service = createScanService({
+    store,
+    collect: async () => {
+      collected += 1;
+      return result();
+    },
+    now,
+    sleep: async () => {},
+  });
+  const outcome = await service.run('prod', { onJoin: (scan) => joined.push(scan.id) });
+  assert.equal(collected, 0);
+  assert.deepEqual(joined, [41]);
+  assert.equal(outcome.joined, true);
+  assert.deepEqual([outcome.summary.scanId, outcome.summary.status], [41, 'succeeded']);
+  assert.deepEqual(outcome.summary.counts, { applications: 5 });
 });
 
 test('an unknown integration is NotFound before anything is written', async () => {

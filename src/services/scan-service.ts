@@ -1,7 +1,16 @@
 // Runs one scan of one integration: collect facts, stream them to the store, commit with a status.
-// A scan that fails or is cut short is recorded with its reason and never marks identities removed.
-import { LanyardError, NotFound } from '../core/errors.ts';
+// A scan that fails or is cut short is recorded with its reason and never marks identities removed; the
+// parts it did not finish keep the previous scan's data. One scan of an integration runs at a time: asking
+// while one runs returns that scan.
+import { setTimeout as delay } from 'node:timers/promises';
+import { LanyardError, NotFound, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
+import {
+  createPartTracker,
+  describeIncompleteParts,
+  type PartTracker,
+  type ScanPart,
+} from '../core/scan-parts.ts';
 import type { Integration, ScanRecord, Store } from '../store/index.ts';
 
 export type ScanStatus = 'succeeded' | 'partial' | 'failed';
@@ -22,6 +31,8 @@ export interface CollectResult {
   complete: boolean;
   requests: number;
   resourceUnits: number;
+  /** The query plan that worked, remembered for the integration's next scan. */
+  plan?: Record<string, string>;
 }
 
 export type Collect = (
@@ -30,6 +41,8 @@ export type Collect = (
     onFacts: (facts: IdentityFact[]) => Promise<void>;
     onProgress: (progress: CollectProgress) => void;
     signal: AbortSignal;
+    /** Where the collector declares its parts and how each ended. */
+    parts: PartTracker;
   },
 ) => Promise<CollectResult>;
 
@@ -43,20 +56,69 @@ export interface ScanSummary {
   resourceUnits: number;
   durationMs: number;
   warnings: string[];
+  /** Lists that did not complete: their aspects are unknown for this scan and carried forward. */
+  incompleteParts: ScanPart[];
 }
+
+export interface RunScanOptions {
+  onProgress?: (p: CollectProgress) => void;
+  signal?: AbortSignal;
+  /** Told when the integration already had a scan running, which this call then waits for. */
+  onJoin?: (scan: ScanRecord) => void;
+  /** Removal guard: share of identities a scan may remove at once (default 0.2), or allow any. */
+  removal?: { maxShare?: number; allowMass?: boolean };
+}
+
+/**
+ * What asking for a scan gives: the scan this call ran, or, when one was already running, that scan once it
+ * finished (`joined`), so two callers asking at once both get the one scan.
+ */
+export interface RunScanOutcome {
+  summary: ScanSummary;
+  error?: unknown;
+  record: ScanRecord;
+  joined?: true;
+}
+
+/** How often a caller that joined a running scan looks whether it has finished. */
+const JOIN_POLL_MS = 500;
 
 export interface ScanServiceDeps {
-  store: Pick<Store, 'integrations' | 'scans'>;
+  store: { integrations: Pick<Store['integrations'], 'get' | 'setQueryPlan'>; scans: Store['scans'] };
   collect: Collect;
   now: () => Date;
+  /** Waits between looks at a joined scan (default: a timer); injected so tests need not wait. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-export function createScanService({ store, collect, now }: ScanServiceDeps) {
+export function createScanService({ store, collect, now, sleep = abortableSleep }: ScanServiceDeps) {
+  async function join(running: ScanInProgress, signal: AbortSignal, onJoin?: (scan: ScanRecord) => void) {
+    let record = await store.scans.get(running.scanId);
+    if (record) onJoin?.(record);
+    while (record?.status === 'running') {
+      if (signal.aborted) throw running;
+      await sleep(JOIN_POLL_MS, signal).catch(() => {});
+      record = await store.scans.get(running.scanId);
+    }
+    if (!record) throw running;
+    const stored = (record.summary ?? {}) as Partial<ScanSummary>;
+    const summary: ScanSummary = {
+      integration: stored.integration ?? '',
+      counts: stored.counts ?? {},
+      requests: stored.requests ?? 0,
+      resourceUnits: stored.resourceUnits ?? 0,
+      durationMs: stored.durationMs ?? 0,
+      warnings: stored.warnings ?? [],
+      incompleteParts: stored.incompleteParts ?? [],
+      scanId: record.id,
+      status: record.status as ScanStatus,
+      reason: record.reason,
+    };
+    return { summary, record, joined: true as const };
+  }
+
   return {
-    async run(
-      integrationName: string,
-      options: { onProgress?: (p: CollectProgress) => void; signal?: AbortSignal } = {},
-    ): Promise<{ summary: ScanSummary; error?: unknown; record: ScanRecord }> {
+    async run(integrationName: string, options: RunScanOptions = {}): Promise<RunScanOutcome> {
       const integration = await store.integrations.get(integrationName);
       if (!integration) {
         throw new NotFound(`no integration named "${integrationName}"`, {
@@ -65,7 +127,14 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
       }
       const startedAt = now();
       const signal = options.signal ?? new AbortController().signal;
-      const writer = await store.scans.begin(integration.id, startedAt);
+      let writer: Awaited<ReturnType<Store['scans']['begin']>>;
+      try {
+        writer = await store.scans.begin(integration.id, startedAt);
+      } catch (error) {
+        if (!(error instanceof ScanInProgress)) throw error;
+        return join(error, signal, options.onJoin);
+      }
+      const parts = createPartTracker();
       let progress: CollectProgress = { pages: 0, objects: 0, requests: 0, resourceUnits: 0 };
       let result: CollectResult | undefined;
       let error: unknown;
@@ -77,6 +146,7 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
             options.onProgress?.(p);
           },
           signal,
+          parts,
         });
       } catch (caught) {
         error = caught;
@@ -95,6 +165,8 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
         : result?.complete === false
           ? 'some data could not be read'
           : null;
+      const outcome = parts.snapshot(reason ?? 'not read');
+      const incompleteParts = outcome.filter((part) => !part.complete);
       const summary: Omit<ScanSummary, 'scanId'> = {
         integration: integration.name,
         status,
@@ -103,20 +175,42 @@ export function createScanService({ store, collect, now }: ScanServiceDeps) {
         requests: result?.requests ?? progress.requests,
         resourceUnits: result?.resourceUnits ?? progress.resourceUnits,
         durationMs: now().getTime() - startedAt.getTime(),
-        warnings: result?.warnings ?? [],
+        warnings: [
+          ...(result?.warnings ?? []),
+          ...(status === 'failed' ? [] : describeIncompleteParts(outcome)),
+        ],
+        incompleteParts,
       };
       const record = await writer.finish({
         status,
         ...(reason ? { reason } : {}),
         summary,
         finishedAt: now(),
+        parts: outcome,
+        ...(options.removal ? { removal: options.removal } : {}),
       });
-      // What the user waited for includes the commit, which the stored summary cannot know yet.
+      if (result?.plan && JSON.stringify(result.plan) !== JSON.stringify(integration.queryPlan ?? {})) {
+        await store.integrations.setQueryPlan(integration.id, result.plan);
+      }
+      // The commit may have held removals back (status partial); what the user waited for includes it.
+      const committed = (record.summary ?? summary) as Omit<ScanSummary, 'scanId'>;
       const durationMs = now().getTime() - startedAt.getTime();
-      return { summary: { scanId: writer.id, ...summary, durationMs }, record, ...(error ? { error } : {}) };
+      return {
+        summary: {
+          scanId: writer.id,
+          ...committed,
+          status: record.status as ScanStatus,
+          reason: record.reason,
+          durationMs,
+        },
+        record,
+        ...(error ? { error } : {}),
+      };
     },
   };
 }
+
+const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 function describe(error: unknown): string {
   if (error instanceof LanyardError) return error.message;

@@ -23,6 +23,16 @@ function renderSummary(summary: ScanSummary): string {
     .join('\n');
 }
 
+function parsePercent(text: string): number {
+  const value = Number(text.replace(/\s*%$/, ''));
+  if (!/^\d+(\.\d+)?\s*%?$/.test(text) || value > 100) {
+    throw new InvalidInput(`--max-removal must be a percentage from 0 to 100, not "${inert(text)}"`, {
+      fix: 'e.g. --max-removal 30',
+    });
+  }
+  return value / 100;
+}
+
 export function registerScan(program: Command): void {
   program
     .command('scan')
@@ -30,7 +40,16 @@ export function registerScan(program: Command): void {
     .option('--integration <name>', 'scan only this integration (default: every integration)')
     .option('--json', 'print one JSON summary object per scan')
     .option('--quiet', 'no progress output')
+    .option(
+      '--max-removal <percent>',
+      'a scan that would remove more than this share of the identities removes none (default 20)',
+    )
+    .option('--allow-mass-removal', 'let this scan remove any share of the identities it no longer sees')
     .action(async (options) => {
+      const removal = {
+        ...(options.maxRemoval !== undefined ? { maxShare: parsePercent(String(options.maxRemoval)) } : {}),
+        ...(options.allowMassRemoval ? { allowMass: true } : {}),
+      };
       const summaries = await withStore(program.opts<GlobalOptions>(), async (store) => {
         const names = options.integration
           ? [options.integration as string]
@@ -51,6 +70,14 @@ export function registerScan(program: Command): void {
             const result = await service.run(name, {
               onProgress: (p) => progress.update(p),
               signal: interrupt.signal,
+              removal,
+              onJoin: (running) => {
+                if (options.quiet || options.json) return;
+                process.stderr.write(
+                  `scan ${running.id} of "${inert(name)}" is already running (since ${running.startedAt.toISOString()}, ` +
+                    `${inert(running.holder ?? 'another process')}); waiting for it to finish\n`,
+                );
+              },
             });
             progress.stop();
             results.push(result);

@@ -14,7 +14,24 @@ export interface SignInContext {
   tokenFile?: string | undefined;
 }
 
-type Advice = (c: SignInContext) => { problem: string; fix: string };
+/** Entra's whole description line, from which advice picks the values Entra quotes back. */
+type Advice = (c: SignInContext, said: string) => { problem: string; fix: string };
+
+/**
+ * The issuer, audience or subject Entra quotes from the presented token ("presented assertion subject 'x'").
+ * These are claims of the federated token, never the token or a secret; clipped so a hostile token cannot
+ * flood the one-line message.
+ */
+function presented(said: string, claim: 'issuer' | 'audience' | 'subject'): string | undefined {
+  const value = new RegExp(`presented assertion ${claim} '([^']*)'`).exec(said)?.[1];
+  if (value === undefined) return undefined;
+  return value.length > 200 ? `${value.slice(0, 200)}…` : value;
+}
+
+const quoted = (value: string | undefined, what: string) =>
+  value === undefined ? what : `${what} '${value}'`;
+const exactly = (value: string | undefined) => (value === undefined ? "the token's subject" : `'${value}'`);
+const tokenIn = (c: SignInContext) => (c.tokenFile ? `the token in ${c.tokenFile}` : 'the federated token');
 
 const TENANT: Advice = (c) => ({
   problem: `tenant "${c.tenantId}" was not found at ${c.loginUrl}`,
@@ -52,17 +69,48 @@ const ADVICE: Record<number, Advice> = {
     problem: 'the client assertion is outside its validity period',
     fix: "check this machine's clock, and that the federated token file is refreshed before it expires",
   }),
+  // Entra's older code for any federated mismatch; still listed by Azure DevOps' troubleshooting docs.
   70021: FEDERATION,
-  700211: FEDERATION,
-  700212: FEDERATION,
-  700213: FEDERATION,
+  700211: (c, said) => ({
+    problem: `no federated credential of app ${c.clientId} trusts ${quoted(presented(said, 'issuer'), 'the issuer')} of ${tokenIn(c)}`,
+    fix: `add a federated credential with exactly that issuer (trailing slash and letter case included) to app ${c.clientId}, or point the integration at the intended issuer's token`,
+  }),
+  700212: (c, said) => ({
+    problem: `no federated credential of app ${c.clientId} for the token's issuer lists ${quoted(presented(said, 'audience'), 'its audience')}`,
+    fix: `have the issuer mint ${tokenIn(c)} for api://AzureADTokenExchange, or add its audience to the federated credential's audiences`,
+  }),
+  700213: (c, said) => {
+    const subject = presented(said, 'subject');
+    // Microsoft's case-sensitivity notice: this wording also covers an issuer or audience differing in case.
+    if (said.includes('case-sensitive comparison')) {
+      return {
+        problem: `no federated credential of app ${c.clientId} matches the issuer, audience and ${quoted(subject, 'subject')} of ${tokenIn(c)} when compared case-sensitively`,
+        fix: `retype the federated credential's issuer, audience and subject with exactly the letter case the token carries`,
+      };
+    }
+    return {
+      problem: `the federated credential's subject does not match ${quoted(subject, "the token's subject")} (app ${c.clientId})`,
+      fix: `set the subject of app ${c.clientId}'s federated credential for this issuer to ${exactly(subject)} exactly, or add a credential with it`,
+    };
+  },
+  7002137: (c, said) => ({
+    problem: `no federated credential of app ${c.clientId} matches ${quoted(presented(said, 'subject'), 'the subject')} of the token Entra issued`,
+    fix: `set the federated credential's subject to the subject the issuing service (e.g. the Azure DevOps service connection) shows, character for character`,
+  }),
+  7002138: (c, said) => {
+    const subject = presented(said, 'subject');
+    return {
+      problem: `${quoted(subject, "the token's subject")} matches a federated credential of app ${c.clientId} only when letter case is ignored, and Entra compares case-sensitively`,
+      fix: `change the federated credential's subject to ${exactly(subject)} with exactly this letter case`,
+    };
+  },
   7000112: (c) => ({
     problem: `app ${c.clientId} is disabled in tenant ${c.tenantId}`,
     fix: "enable Lanyard's service principal (Enterprise applications > Properties > Enabled for users to sign-in)",
   }),
   7000229: (c) => ({
     problem: `app ${c.clientId} has no service principal in tenant ${c.tenantId}`,
-    fix: 'grant admin consent to the app in this tenant, which creates its service principal',
+    fix: `create it with \`az ad sp create --id ${c.clientId}\` in tenant ${c.tenantId}, or grant admin consent to the app there`,
   }),
   53003: () => ({
     problem: 'a Conditional Access policy blocked the sign-in',
@@ -80,6 +128,11 @@ const ADVICE: Record<number, Advice> = {
 
 /** The AADSTS code and Entra's first sentence about it, from wherever the error chain keeps it. */
 export function findAadsts(error: unknown): { code: number; description: string } | null {
+  const found = findAadstsLine(error);
+  return found && { code: found.code, description: firstSentence(found.said) };
+}
+
+function findAadstsLine(error: unknown): { code: number; said: string } | null {
   for (const e of errorChain(error)) {
     const texts = [
       e.message,
@@ -88,7 +141,7 @@ export function findAadsts(error: unknown): { code: number; description: string 
     ];
     for (const text of texts) {
       const match = typeof text === 'string' ? text.match(/AADSTS(\d+):?\s*([^\r\n]*)/) : null;
-      if (match) return { code: Number(match[1]), description: firstSentence(match[2] ?? '') };
+      if (match) return { code: Number(match[1]), said: match[2] ?? '' };
     }
   }
   return null;
@@ -104,14 +157,14 @@ export function normaliseSignInError(error: unknown, context: SignInContext): La
   if (error instanceof LanyardError) return error;
   const network = normaliseNetworkError(error, { url: context.loginUrl, caFile: context.caFile });
   if (network) return network;
-  const aadsts = findAadsts(error);
+  const aadsts = findAadstsLine(error);
   if (aadsts) {
     const advice = ADVICE[aadsts.code];
     if (advice) {
-      const { problem, fix } = advice(context);
+      const { problem, fix } = advice(context, aadsts.said);
       return new AuthFailed(`sign-in failed: ${problem} (AADSTS${aadsts.code})`, { fix, cause: error });
     }
-    return new AuthFailed(`sign-in failed: AADSTS${aadsts.code}: ${aadsts.description}`, {
+    return new AuthFailed(`sign-in failed: AADSTS${aadsts.code}: ${firstSentence(aadsts.said)}`, {
       fix: `look up AADSTS${aadsts.code} at https://login.microsoftonline.com/error?code=${aadsts.code}`,
       cause: error,
     });

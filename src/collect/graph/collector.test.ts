@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PermissionMissing } from '../../core/errors.ts';
+import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
 import type { IdentityFact } from '../../core/facts.ts';
+import { createPartTracker } from '../../core/scan-parts.ts';
 import { collectInventory } from './collector.ts';
+import { QueryRefused } from './graph-errors.ts';
 import { resourceUrl } from './resource.ts';
 import {
   applicationFederatedCredentials,
@@ -23,7 +25,11 @@ const user = (i: number) => ({
 
 /** In-memory Graph: each list URL maps to its pages; full owner lists answer $batch items. */
 function fakeTransport(
-  overrides: { organization?: () => unknown; pages?: Record<string, unknown[][]> } = {},
+  overrides: {
+    organization?: () => unknown;
+    pages?: Record<string, unknown[][]>;
+    batchBody?: (url: string) => unknown;
+  } = {},
 ) {
   const manyOwners = Array.from({ length: 23 }, (_, i) => user(i));
   const lists: Record<string, unknown[][]> = {
@@ -96,7 +102,12 @@ function fakeTransport(
     },
     async batch<T>(requests: BatchRequest[]) {
       batches.push(requests);
-      return requests.map((r) => ({ id: r.id!, status: 200, headers: {}, body: { value: manyOwners } as T }));
+      return requests.map((r) => ({
+        id: r.id!,
+        status: 200,
+        headers: {},
+        body: (overrides.batchBody?.(r.url) ?? { value: manyOwners }) as T,
+      }));
     },
     stats: () => ({
       requests: requested.length,
@@ -234,5 +245,169 @@ test('stops when the caller aborts, with the caller’s reason', async () => {
       onFacts: async () => controller.abort(reason),
     }),
     (error) => error === reason,
+  );
+});
+
+const refused = () =>
+  new QueryRefused(
+    'Graph refused GET /v1.0/applications as malformed (Request_BadRequest: Invalid $select properties.)',
+  );
+
+test('a refused nested $select in $expand degrades to a plain $expand, with accountEnabled from disabled users', async () => {
+  const plain = resourceUrl({
+    ...applicationOwners,
+    query: { $select: 'id', $expand: 'owners', $top: '100' },
+  });
+  const { transport } = fakeTransport({
+    pages: {
+      [resourceUrl(applicationOwners)]: [refused() as unknown as unknown[]],
+      [plain]: [[{ id: 'a1', owners: [user(1), user(2)] }]],
+      '/users?$filter=accountEnabled%20eq%20false&$select=id&$top=999': [[{ id: 'u2' }]],
+    },
+  });
+  const facts: IdentityFact[] = [];
+  const parts = createPartTracker();
+  const result = await collectInventory({ transport, parts, onFacts: async (f) => void facts.push(...f) });
+  const a1 = facts.find((f) => f.aspect === 'owners' && f.objectId === 'a1');
+  assert.deepEqual(a1?.aspect === 'owners' && a1.owners.map((o) => [o.objectId, o.accountEnabled]), [
+    ['u1', true],
+    ['u2', false],
+  ]);
+  assert.deepEqual(result.plan, { 'application-owners': 'plain-expand' });
+  assert.ok(result.complete);
+  assert.match(
+    result.warnings.join('\n'),
+    /application-owners: Graph refused .*Invalid \$select properties.*falling back to the plain-expand plan \(same requests and RU/,
+  );
+  // The next scan starts with the plan that worked: no refused request.
+  const again = fakeTransport({
+    pages: {
+      [resourceUrl(applicationOwners)]: [new Error('not asked again') as unknown as unknown[]],
+      [plain]: [[{ id: 'a1', owners: [] }]],
+      '/users?$filter=accountEnabled%20eq%20false&$select=id&$top=999': [[]],
+    },
+  });
+  const second = await collectInventory({
+    transport: again.transport,
+    plan: result.plan,
+    onFacts: async () => {},
+  });
+  assert.deepEqual(second.plan, result.plan);
+});
+
+test('federated credentials degrade from v1.0 to beta to per-object reads through $batch', async () => {
+  const beta = resourceUrl({ ...applicationFederatedCredentials, path: '/beta/applications' });
+  const ids = resourceUrl({ path: '/applications', query: { $select: 'id', $top: '999' } });
+  const fic = { id: 'f9', name: 'gh', issuer: 'https://i', subject: 'repo:x', audiences: ['a'] };
+  const { transport, batches } = fakeTransport({
+    pages: {
+      [resourceUrl(applicationFederatedCredentials)]: [refused() as unknown as unknown[]],
+      [beta]: [refused() as unknown as unknown[]],
+      [ids]: [[{ id: 'a1' }, { id: 'a2' }]],
+    },
+    batchBody: (url) =>
+      url.includes('federatedIdentityCredentials') ? { value: url.includes('a2') ? [fic] : [] } : undefined,
+  });
+  const facts: IdentityFact[] = [];
+  const result = await collectInventory({ transport, onFacts: async (f) => void facts.push(...f) });
+  assert.deepEqual(result.plan, { 'application-federated-credentials': 'per-object' });
+  assert.deepEqual(
+    batches.find((b) => b[0]?.url.includes('federatedIdentityCredentials'))?.map((r) => r.url),
+    [
+      '/applications/a1/federatedIdentityCredentials?$top=999',
+      '/applications/a2/federatedIdentityCredentials?$top=999',
+    ],
+  );
+  const federated = facts.filter((f) => f.aspect === 'federated');
+  assert.deepEqual(
+    federated.map((f) => f.aspect === 'federated' && [f.objectId, f.credentials.map((c) => c.keyId)]),
+    [['a2', ['f9']]],
+  );
+  const warnings = result.warnings.join('\n');
+  assert.match(warnings, /falling back to the beta-expand plan/);
+  assert.match(warnings, /falling back to the per-object plan/);
+  assert.match(warnings, /read object by object .*: 2 objects/);
+});
+
+test('an optional part that fails alone leaves its aspect unknown; the scan reads on, partial', async () => {
+  const broken = new UpstreamFailed('Graph failed GET /v1.0/servicePrincipals (ServiceUnavailable)');
+  const { transport } = fakeTransport({
+    pages: {
+      [resourceUrl(servicePrincipalOwners)]: [
+        [{ id: 's1', owners: [user(3)] }],
+        broken as unknown as unknown[],
+      ],
+    },
+  });
+  const facts: IdentityFact[] = [];
+  const parts = createPartTracker();
+  const result = await collectInventory({ transport, parts, onFacts: async (f) => void facts.push(...f) });
+  assert.equal(result.complete, false);
+  const outcome = parts.snapshot('not read');
+  assert.deepEqual(
+    outcome.filter((p) => !p.complete).map((p) => [p.name, p.reason]),
+    [['service-principal-owners', broken.message]],
+  );
+  assert.ok(
+    facts.some((f) => f.aspect === 'identity' && f.identity.objectId === 's2'),
+    'other lists read on',
+  );
+  assert.ok(
+    facts.some((f) => f.aspect === 'owners' && f.objectId === 's1'),
+    'pages read before the failure count',
+  );
+  assert.match(result.warnings.join('\n'), /service-principal-owners could not be read/);
+});
+
+test('a required part that fails fails the scan, even when an optional one would not', async () => {
+  const { transport } = fakeTransport({
+    pages: {
+      [resourceUrl(applications)]: [
+        new UpstreamFailed('Graph failed GET /v1.0/applications') as unknown as unknown[],
+      ],
+    },
+  });
+  await assert.rejects(collectInventory({ transport, onFacts: async () => {} }), /GET \/v1\.0\/applications/);
+});
+
+test('owners the reader may not read are marked unreadable, with one warning naming the permission', async () => {
+  const { transport } = fakeTransport({
+    pages: {
+      [resourceUrl(applicationOwners)]: [
+        [
+          {
+            id: 'a1',
+            owners: [
+              {
+                '@odata.type': '#microsoft.graph.user',
+                id: 'u7',
+                displayName: null,
+                userPrincipalName: null,
+                accountEnabled: null,
+              },
+            ],
+          },
+        ],
+      ],
+    },
+  });
+  const facts: IdentityFact[] = [];
+  const result = await collectInventory({ transport, onFacts: async (f) => void facts.push(...f) });
+  const a1 = facts.find((f) => f.aspect === 'owners' && f.objectId === 'a1');
+  assert.deepEqual(a1?.aspect === 'owners' && a1.owners, [
+    {
+      objectId: 'u7',
+      kind: 'user',
+      displayName: null,
+      userPrincipalName: null,
+      accountEnabled: null,
+      readable: false,
+    },
+  ]);
+  const warnings = result.warnings.filter((w) => /id only/.test(w));
+  assert.equal(warnings.length, 1);
+  assert.match(
+    warnings[0]!,
+    /^1 owners came back with their id only.*User\.Read\.All or Directory\.Read\.All/,
   );
 });

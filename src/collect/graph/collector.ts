@@ -13,12 +13,18 @@
 //   even very large owner lists cost one round trip per 20 objects, not one per object.
 // - The transport keeps these chains and batches in flight together over keep-alive connections and paces
 //   them with a local mirror of Graph's RU bucket, so none of them trips a 429.
+// - Each list is a part of the scan. Where Graph refuses a query option with 400 on a list's first page (the
+//   documents disagree on several), the list degrades to its declaration's next plan, and the plan that
+//   worked is returned for the caller to remember. Owners and federated credentials are optional parts: one
+//   that fails alone leaves its aspect unknown (the store keeps the previous data) while the rest read on.
 
-import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
+import { LanyardError, PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
+import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
+import { QueryRefused } from './graph-errors.ts';
 import { createCounter, type InventoryCounts } from './inventory-counts.ts';
 import type { MapContext } from './map.ts';
-import { mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
+import { type FallbackPlan, mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
 import { INVENTORY_RESOURCES, organization } from './resources/index.ts';
 import type { GraphTransport } from './transport.ts';
 
@@ -33,6 +39,9 @@ export interface CollectProgress {
   resource: string;
 }
 
+/** Which fallback each list uses, by resource name; lists on their first plan are not named. */
+export type QueryPlan = Record<string, string>;
+
 export interface CollectInventoryOptions {
   transport: Pick<GraphTransport, 'get' | 'pages' | 'batch' | 'stats' | 'tokenTenantId'>;
   /** Receives each page's facts; the next page of that list waits for it (backpressure). Never called concurrently. */
@@ -41,6 +50,10 @@ export interface CollectInventoryOptions {
   signal?: AbortSignal;
   /** The lists to read (default: the inventory resources). */
   resources?: readonly ResourceDeclaration[];
+  /** The plan that worked last time for this tenant: lists start at the fallback it names. */
+  plan?: QueryPlan;
+  /** Told which parts the scan has and how each ends; the caller still knows them if the scan is cut. */
+  parts?: PartTracker;
 }
 
 export interface CollectInventoryResult {
@@ -52,19 +65,33 @@ export interface CollectInventoryResult {
   complete: boolean;
   requests: number;
   resourceUnits: number;
+  /** The plan this scan ended with, to remember for the next one. */
+  plan: QueryPlan;
 }
 
 /** Overflowing objects collected before one $batch is sent. */
 const BATCH_SIZE = 20;
+/** Ids listed per page when a part is read object by object. */
+const ID_PAGE = 999;
+
+/** A query option refused on a list's first page: the next plan may read it. */
+class FirstPageRefused extends Error {
+  constructor(readonly refusal: QueryRefused) {
+    super(refusal.message, { cause: refusal });
+  }
+}
 
 export async function collectInventory(options: CollectInventoryOptions): Promise<CollectInventoryResult> {
   const { transport } = options;
   const failed = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
   const counter = createCounter();
+  const parts = options.parts ?? createPartTracker();
   const warnings: string[] = [];
+  const plan: QueryPlan = {};
   let pages = 0;
   let objects = 0;
+  let unreadableOwners = 0;
 
   // onFacts is called one page at a time, in the order pages complete.
   let delivery: Promise<void> = Promise.resolve();
@@ -72,6 +99,9 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     const facts = page.filter(changesIdentity);
     if (facts.length === 0) return delivery;
     counter.add(facts);
+    for (const fact of facts)
+      if (fact.aspect === 'owners')
+        for (const o of fact.owners) if (o.readable === false) unreadableOwners += 1;
     delivery = delivery.then(() => options.onFacts(facts));
     return delivery;
   };
@@ -84,79 +114,183 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     context ??= { tenantId: (await tenantRead).id };
     return context;
   };
+  // Only a plain owners expansion leaves accountEnabled out; read the disabled users once, when one needs it.
+  let disabledUsers: Promise<ReadonlySet<string> | null> | null = null;
+  const ownerContext = async (): Promise<MapContext> => {
+    disabledUsers ??= readDisabledUsers(transport, signal);
+    return { ...(await mapContext()), disabledUsers: await disabledUsers };
+  };
 
-  async function completeOverflow(resource: ResourceDeclaration, ids: string[]): Promise<void> {
+  function progress(resource: ResourceDeclaration, pageObjects: number): void {
+    pages += 1;
+    objects += pageObjects;
+    const stats = transport.stats();
+    options.onProgress?.({
+      pages,
+      objects,
+      requests: stats.requests,
+      resourceUnits: stats.resourceUnits,
+      resource: resource.name,
+    });
+  }
+
+  /** Reads objects' full lists through $batch and delivers their facts. */
+  async function readFullLists(
+    resource: ResourceDeclaration,
+    ids: string[],
+    partSignal: AbortSignal,
+    contextFor: () => Promise<MapContext>,
+  ): Promise<void> {
     const expansion = resource.expansion!;
+    const request = { signal: partSignal, permission: resource.permission };
     const responses = await transport.batch<{ value?: unknown[]; '@odata.nextLink'?: string }>(
       ids.map((id) => ({ id, url: expansion.fullList(id) })),
-      { signal, permission: resource.permission },
+      request,
     );
     const facts: IdentityFact[] = [];
-    const context = await mapContext();
+    const context = await contextFor();
     for (const response of responses) {
       if (response.status === 404) {
         warnings.push(`${resource.name}: object ${response.id} was deleted during the scan`);
         continue;
       }
-      const items = [...(response.body.value ?? [])];
+      if (!Array.isArray(response.body?.value)) {
+        throw new UpstreamFailed(`Graph answered ${expansion.fullList(response.id)} without a list`);
+      }
+      const items = [...response.body.value];
       // A full list longer than one page continues outside the batch.
       const next = response.body['@odata.nextLink'];
-      if (next)
-        for await (const page of transport.pages(next, { signal, permission: resource.permission }))
-          items.push(...page);
+      if (next) for await (const page of transport.pages(next, request)) items.push(...page);
       facts.push(...expansion.mapItems(response.id, items, context));
     }
     await deliver(facts);
   }
 
-  async function walk(resource: ResourceDeclaration): Promise<void> {
+  /** One list, read page by page with its expansion; objects at the expansion cap are read in full. */
+  async function walkList(
+    resource: ResourceDeclaration,
+    fallback: FallbackPlan | null,
+    partSignal: AbortSignal,
+  ) {
     const overflowBatches: Promise<void>[] = [];
+    const overflowFailed = new AbortController();
+    const listSignal = AbortSignal.any([partSignal, overflowFailed.signal]);
+    const contextFor = fallback?.id === 'plain-expand' ? ownerContext : mapContext;
     let overflow: string[] = [];
     const flush = () => {
       if (overflow.length === 0) return;
-      const batch = completeOverflow(resource, overflow);
-      // Handled here so a failure stops the scan at once; awaited again at the end of the list.
-      batch.catch((error: unknown) => failed.abort(error));
+      const batch = readFullLists(resource, overflow, listSignal, contextFor);
+      // Handled here so a failure stops the list at once; awaited again at its end.
+      batch.catch((error: unknown) => overflowFailed.abort(error));
       overflowBatches.push(batch);
       overflow = [];
     };
-    for await (const page of transport.pages<Record<string, unknown>>(resourceUrl(resource), {
-      signal,
-      permission: resource.permission,
-    })) {
-      signal.throwIfAborted();
-      const context = await mapContext();
-      const facts: IdentityFact[] = [];
-      for (const raw of page) {
-        const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
-        if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length)) {
-          overflow.push(String(raw.id));
-          if (overflow.length >= BATCH_SIZE) flush();
-        } else {
-          facts.push(...resource.map(raw, context));
+    const url = resourceUrl({
+      path: fallback?.path ?? resource.path,
+      query: fallback?.query ?? resource.query,
+    });
+    let read = 0;
+    try {
+      for await (const page of transport.pages<Record<string, unknown>>(url, {
+        signal: listSignal,
+        permission: resource.permission,
+      })) {
+        listSignal.throwIfAborted();
+        read += 1;
+        const context = await contextFor();
+        const facts: IdentityFact[] = [];
+        for (const raw of page) {
+          const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
+          if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length)) {
+            overflow.push(String(raw.id));
+            if (overflow.length >= BATCH_SIZE) flush();
+          } else {
+            facts.push(...resource.map(raw, context));
+          }
         }
+        await deliver(facts);
+        progress(resource, page.length);
       }
-      pages += 1;
-      objects += page.length;
-      await deliver(facts);
-      const stats = transport.stats();
-      options.onProgress?.({
-        pages,
-        objects,
-        requests: stats.requests,
-        resourceUnits: stats.resourceUnits,
-        resource: resource.name,
-      });
+    } catch (error) {
+      if (overflowFailed.signal.aborted) throw overflowFailed.signal.reason;
+      if (error instanceof QueryRefused && read === 0) throw new FirstPageRefused(error);
+      throw error;
     }
     flush();
     await Promise.all(overflowBatches);
   }
 
+  /** The last resort: list the ids, then read every object's full list through $batch. */
+  async function readPerObject(resource: ResourceDeclaration, partSignal: AbortSignal): Promise<number> {
+    const url = resourceUrl({ path: resource.path, query: { $select: 'id', $top: String(ID_PAGE) } });
+    let count = 0;
+    for await (const page of transport.pages<{ id?: string }>(url, {
+      signal: partSignal,
+      permission: resource.permission,
+    })) {
+      const ids = page.map((raw) => String(raw.id));
+      count += ids.length;
+      await readFullLists(resource, ids, partSignal, mapContext);
+      progress(resource, ids.length);
+    }
+    return count;
+  }
+
+  /** Reads one part, degrading its plan while Graph refuses a query option; records how the part ended. */
+  async function readPart(resource: ResourceDeclaration): Promise<void> {
+    const plans: Array<FallbackPlan | null> = [null, ...(resource.fallbacks ?? [])];
+    const remembered = options.plan?.[resource.name];
+    let index = Math.max(
+      0,
+      plans.findIndex((p) => p?.id === remembered),
+    );
+    const partFailed = new AbortController();
+    const partSignal = AbortSignal.any([signal, partFailed.signal]);
+    for (;;) {
+      const current = plans[index] ?? null;
+      try {
+        if (current?.perObject) {
+          const count = await readPerObject(resource, partSignal);
+          warnings.push(`${resource.name}: read object by object (${current.cost}): ${count} objects`);
+        } else {
+          await walkList(resource, current, partSignal);
+        }
+        if (current) {
+          plan[resource.name] = current.id;
+          if (index > 0 && current.id === remembered && !current.perObject) {
+            warnings.push(`${resource.name}: read with the ${current.id} plan this Graph needed before`);
+          }
+        }
+        if (resource.part) parts.complete(resource.name);
+        return;
+      } catch (error) {
+        if (!(error instanceof FirstPageRefused)) throw error;
+        const next = plans[index + 1];
+        if (!next) throw error.refusal;
+        warnings.push(
+          `${resource.name}: ${error.refusal.message}; falling back to the ${next.id} plan (${next.cost})`,
+        );
+        index += 1;
+      }
+    }
+  }
+
   const resources = options.resources ?? INVENTORY_RESOURCES;
-  // Every list runs to its end or to the first failure anywhere, which stops the others.
+  for (const r of resources)
+    if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
+  // Every list runs to its end or to the first failure of a required part, which stops the others. An
+  // optional part that fails alone is recorded as unknown and the rest read on.
   await Promise.allSettled(
     resources.map((r) =>
-      walk(r).catch((error: unknown) => {
+      readPart(r).catch((error: unknown) => {
+        if (r.optional && !signal.aborted && failsAlone(error)) {
+          const permission = error instanceof PermissionMissing ? error.permission : undefined;
+          parts.fail(r.name, (error as Error).message, permission);
+          warnings.push(
+            `${r.name} could not be read and stays as the previous scan saw it: ${(error as Error).message}`,
+          );
+          return;
+        }
         failed.abort(error);
         throw error;
       }),
@@ -166,17 +300,60 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   if (options.signal?.aborted) throw options.signal.reason;
   // The first failure, as named by the transport (or the store's own error from onFacts).
   if (failed.signal.aborted) throw failed.signal.reason;
+  if (unreadableOwners > 0) {
+    warnings.push(
+      `${unreadableOwners} owners came back with their id only: the reader may not read them; grant it ` +
+        'User.Read.All or Directory.Read.All to see their names and whether they are enabled',
+    );
+  }
   const tenant = await tenantRead;
   const stats = transport.stats();
+  const outcome = parts.snapshot('not read');
   return {
     tenantId: tenant.id,
     tenantDisplayName: tenant.displayName,
     counts: counter.counts(),
     warnings,
-    complete: true,
+    complete: outcome.every((part) => part.complete),
     requests: stats.requests,
     resourceUnits: stats.resourceUnits,
+    plan,
   };
+}
+
+/**
+ * Failures confined to one list: Graph refusing or failing that read, or denying its permission. Sign-in,
+ * network, TLS and throttling failures would stop every list, so they fail the scan.
+ */
+function failsAlone(error: unknown): boolean {
+  return (
+    error instanceof LanyardError &&
+    (error.code === 'LANYARD_UPSTREAM_FAILED' ||
+      error.code === 'LANYARD_PERMISSION_MISSING' ||
+      error.code === 'LANYARD_NOT_FOUND')
+  );
+}
+
+/**
+ * Ids of the tenant's disabled users (`accountEnabled eq false` is a default filter on users), or null when the
+ * reader may not list users: owners then keep accountEnabled unknown.
+ */
+async function readDisabledUsers(
+  transport: CollectInventoryOptions['transport'],
+  signal: AbortSignal,
+): Promise<ReadonlySet<string> | null> {
+  const disabled = new Set<string>();
+  try {
+    for await (const page of transport.pages<{ id?: string }>(
+      '/users?$filter=accountEnabled%20eq%20false&$select=id&$top=999',
+      { signal, permission: 'User.Read.All' },
+    ))
+      for (const user of page) if (user.id) disabled.add(user.id);
+    return disabled;
+  } catch (error) {
+    if (error instanceof PermissionMissing) return null;
+    throw error;
+  }
 }
 
 /**

@@ -74,7 +74,7 @@ test('normalises the other Graph errors to named errors', () => {
     [401, expired, 'LANYARD_AUTH_FAILED'],
     [404, '{"error":{"code":"Request_ResourceNotFound","message":"gone"}}', 'LANYARD_NOT_FOUND'],
     [429, throttled, 'LANYARD_THROTTLED'],
-    [400, '{"error":{"code":"BadRequest","message":"Invalid $select"}}', 'LANYARD_INVALID_INPUT'],
+    [400, '{"error":{"code":"BadRequest","message":"Invalid $select"}}', 'LANYARD_UPSTREAM_FAILED'],
     [503, '<html>Service Unavailable</html>', 'LANYARD_UPSTREAM_FAILED'],
   ];
   for (const [status, body, code] of cases) {

@@ -85,6 +85,12 @@ export function permissionFix(permission: string): string {
   );
 }
 
+/**
+ * Graph answered 400 to a query: a query option this Graph does not accept (Microsoft's documents disagree on
+ * several), which the collector answers by degrading its plan, or a bug. Upstream, since no user input caused it.
+ */
+export class QueryRefused extends UpstreamFailed {}
+
 /** The named error for a Graph response that retrying cannot fix (or that retries did not fix). */
 export function normaliseGraphError(status: number, bodyText: string, request: RequestContext): LanyardError {
   const { code, message } = parseGraphError(bodyText);
@@ -109,8 +115,8 @@ export function normaliseGraphError(status: number, bodyText: string, request: R
     });
   }
   if (status === 400) {
-    return new InvalidInput(`Graph refused ${what} as malformed (${graphSays})`, {
-      fix: 'this is a Lanyard bug or an unsupported cloud; report it with the message above',
+    return new QueryRefused(`Graph refused ${what} as malformed (${graphSays})`, {
+      fix: 'Lanyard falls back to simpler queries where it has them; if none was left, report this message',
     });
   }
   return new UpstreamFailed(`Graph failed ${what} (${graphSays})`, {

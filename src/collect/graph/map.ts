@@ -13,6 +13,11 @@ import { classifyPublisher } from '../../core/publisher.ts';
 export interface MapContext {
   /** Our tenant's id: service principals owned by it are 'own'. */
   tenantId: string;
+  /**
+   * Ids of the tenant's disabled users, read when owners arrive without `accountEnabled` (a plain `$expand`
+   * returns a user's default properties, which leave it out); null when they could not be read.
+   */
+  disabledUsers?: ReadonlySet<string> | null;
 }
 
 /** An item of an owners list: a user or a service principal, typed by `@odata.type`. */
@@ -80,7 +85,12 @@ function credentialsOf(raw: Application | ServicePrincipal, location: Credential
   ];
 }
 
-export function mapOwner(raw: WireOwner): Owner {
+/**
+ * An owner as Graph lists it. An owner with neither a name nor a UPN is one the reader may not read: Graph
+ * returns such "inaccessible member objects" with `@odata.type` and `id` only (every directory object has a
+ * displayName), so it is marked unreadable rather than shown as a nameless user.
+ */
+export function mapOwner(raw: WireOwner, context?: Pick<MapContext, 'disabledUsers'>): Owner {
   const type = raw['@odata.type']?.toLowerCase();
   const kind =
     type === '#microsoft.graph.user'
@@ -88,12 +98,18 @@ export function mapOwner(raw: WireOwner): Owner {
       : type === '#microsoft.graph.serviceprincipal'
         ? 'servicePrincipal'
         : 'unknown';
+  const objectId = raw.id ?? '';
+  const readable = raw.displayName != null || raw.userPrincipalName != null;
+  const disabled = context?.disabledUsers;
+  const accountEnabled =
+    raw.accountEnabled ?? (kind === 'user' && readable && disabled ? !disabled.has(objectId) : null);
   return {
-    objectId: raw.id ?? '',
+    objectId,
     kind,
     displayName: raw.displayName ?? null,
     userPrincipalName: kind === 'user' ? (raw.userPrincipalName ?? null) : null,
-    accountEnabled: raw.accountEnabled ?? null,
+    accountEnabled,
+    ...(readable ? {} : { readable: false as const }),
   };
 }
 

@@ -2,10 +2,28 @@
 // expansion), the permission it needs, and how it maps to facts. The collector, the permission check of
 // `integration verify` and the docs all read these declarations.
 import type { IdentityFact } from '../../core/facts.ts';
+import type { IdentityKind } from '../../core/inventory.ts';
+import type { PartAspect } from '../../core/scan-parts.ts';
 import type { MapContext } from './map.ts';
 
 /** Microsoft Graph application permissions Lanyard's reads need (least privileged that suffices). */
-export type GraphPermission = 'Application.Read.All' | 'Organization.Read.All';
+export type GraphPermission = 'Application.Read.All' | 'Organization.Read.All' | 'User.Read.All';
+
+/**
+ * Another way to read the same part, taken when Graph refuses the way before it with 400 on its first page
+ * (Microsoft's documents disagree on several query options: reference/microsoft-cloud-facts.md §13).
+ */
+export interface FallbackPlan {
+  /** Remembered per integration, so a rescan starts with the plan that worked. */
+  id: string;
+  /** What it costs beside the plan before, said in the scan's warning. */
+  cost: string;
+  /** A list read with this path and query instead of the declaration's... */
+  path?: string;
+  query?: Record<string, string>;
+  /** ...or the ids listed first, then each object's full list through $batch (`expansion.fullList`). */
+  perObject?: true;
+}
 
 /** Graph's cap on items of an expanded relationship per object, with no nextLink inside (facts §2). */
 export const EXPAND_ITEM_CAP = 20;
@@ -31,7 +49,17 @@ export function mayBeTruncated(expansion: Expansion, expandedItems: number): boo
 }
 
 export interface ResourceDeclaration<Raw = unknown> {
+  /** Also the name of the scan part it fills. */
   name: string;
+  /** The identities and the aspect of them this list tells about: its part of a scan (none for lookups). */
+  part?: { kind: IdentityKind; aspect: PartAspect };
+  /**
+   * An optional part may fail alone: its aspect stays unknown (carried forward from the previous scan) and the
+   * scan goes on as partial. A required part failing fails the scan.
+   */
+  optional?: boolean;
+  /** Tried in order when Graph refuses the declaration's own query, then each fallback before it. */
+  fallbacks?: readonly FallbackPlan[];
   path: string;
   query: Record<string, string>;
   permission: GraphPermission;

@@ -5,6 +5,7 @@ import { defineResource } from '../resource.ts';
 
 export const applications = defineResource<Application>({
   name: 'applications',
+  part: { kind: 'application', aspect: 'identity' },
   path: '/applications',
   query: {
     // $select costs 1 RU instead of 2 per page but counts against the 150/min keyCredentials limit: at 999

@@ -5,6 +5,7 @@ import { defineResource } from '../resource.ts';
 
 export const servicePrincipals = defineResource<ServicePrincipal>({
   name: 'service-principals',
+  part: { kind: 'servicePrincipal', aspect: 'identity' },
   path: '/servicePrincipals',
   query: {
     // createdDateTime is not a servicePrincipal property in v1.0 or beta; Graph rejects it in $select.
