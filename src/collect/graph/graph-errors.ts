@@ -2,7 +2,6 @@
 // errors with what to do about them. Messages carry Graph's code and text, never a token or a secret.
 import {
   AuthFailed,
-  InvalidInput,
   type LanyardError,
   NotFound,
   PermissionMissing,
