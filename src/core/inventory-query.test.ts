@@ -121,6 +121,13 @@ test('overview counts and flags what needs attention', () => {
   );
 });
 
+test('an identity whose owners were never read is not ownerless, in the filter or the overview', () => {
+  const unread = identity({ objectId: 'unread', owners: [], unknown: ['owners'] });
+  const none = identity({ objectId: 'none', owners: [] });
+  assert.deepEqual(ids(filterInventory([unread, none], { ownerless: true }, NOW)), ['none']);
+  assert.deepEqual(ids(buildOverview([unread, none], NOW).ownerlessApplications), ['none']);
+});
+
 test('parseDuration accepts units and rejects nonsense with a fix', () => {
   assert.equal(parseDuration('30d'), 30 * DAY);
   assert.equal(parseDuration('2w'), 14 * DAY);

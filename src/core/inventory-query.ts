@@ -1,5 +1,6 @@
 // Filters over an inventory, as the `inventory` command and the API offer them. Pure: `now` is given.
 import type { Credential, CredentialType, Identity, Publisher } from './inventory.ts';
+import type { IdentityAspect } from './scan-parts.ts';
 
 export type IdentityTypeFilter = 'application' | 'service-principal' | 'managed-identity';
 
@@ -11,9 +12,20 @@ export interface InventoryFilter {
   expiresWithinMs?: number;
   /** Keep identities holding an already-expired credential. */
   expired?: boolean;
-  /** Keep only identities without owners. Managed identities and Microsoft's apps have none by design. */
+  /**
+   * Keep only identities known to have no owners (not those whose owners were never read). Managed identities
+   * and Microsoft's apps have none by design.
+   */
   ownerless?: boolean;
 }
+
+/** Whether an aspect of the identity was never read completely: an empty list then means "unknown". */
+export const isUnknown = (identity: Identity, aspect: IdentityAspect): boolean =>
+  identity.unknown?.includes(aspect) ?? false;
+
+/** Known to have no owners: not merely never read. */
+export const isOwnerless = (identity: Identity): boolean =>
+  identity.owners.length === 0 && !isUnknown(identity, 'owners');
 
 export function identityType(identity: Identity): IdentityTypeFilter {
   if (identity.kind === 'application') return 'application';
@@ -36,7 +48,7 @@ export function expiresWithin(credential: Credential, now: number, windowMs: num
 export function matchesFilter(identity: Identity, filter: InventoryFilter, now: number): boolean {
   if (filter.types?.length && !filter.types.includes(identityType(identity))) return false;
   if (filter.publishers?.length && !filter.publishers.includes(identity.publisher)) return false;
-  if (filter.ownerless && identity.owners.length > 0) return false;
+  if (filter.ownerless && !isOwnerless(identity)) return false;
   const credentials = filter.credentialTypes?.length
     ? identity.credentials.filter((c) => filter.credentialTypes?.includes(c.type))
     : identity.credentials;

@@ -1,7 +1,7 @@
 // The first things a new user should see about an inventory: what exists and what needs attention now.
 
 import type { Credential, Identity } from './inventory.ts';
-import { expiresWithin, identityType, isExpired } from './inventory-query.ts';
+import { expiresWithin, identityType, isExpired, isOwnerless } from './inventory-query.ts';
 
 const DAY = 86_400_000;
 /** Entra's portal caps secrets at 24 months; anything ending further out was made to outlive its owners. */
@@ -50,7 +50,7 @@ export function buildOverview(identities: Identity[], now: number): Overview {
     if (type === 'application') overview.totals.applications++;
     else if (type === 'managed-identity') overview.totals.managedIdentities++;
     else overview.totals.servicePrincipals++;
-    if (identity.kind === 'application' && identity.owners.length === 0)
+    if (identity.kind === 'application' && isOwnerless(identity))
       overview.ownerlessApplications.push(identity);
     for (const credential of identity.credentials) {
       const ref = { identity, credential };

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { NotFound } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
-import { identityType } from '../../core/inventory-query.ts';
+import { identityType, isUnknown } from '../../core/inventory-query.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
@@ -35,12 +35,25 @@ function renderIdentity(identity: Identity, history: History): string {
       renderTable(['TYPE', 'KEY ID', 'NAME', 'HINT / THUMBPRINT / SUBJECT', 'START', 'END', 'ON'], rows, 60),
     );
   }
-  lines.push('', `Owners (${identity.owners.length})`);
+  if (isUnknown(identity, 'owners')) {
+    lines.push('', 'Owners: unknown (no scan has read them completely yet)');
+  } else {
+    lines.push('', `Owners (${identity.owners.length})`);
+  }
   for (const owner of identity.owners) {
     const disabled = owner.accountEnabled === false ? ' [disabled]' : '';
+    if (owner.readable === false) {
+      lines.push(
+        `  ${inert(owner.objectId)} (${owner.kind}, details not readable: grant User.Read.All or Directory.Read.All)`,
+      );
+      continue;
+    }
     lines.push(
       `  ${inert(owner.displayName ?? owner.objectId)} ${inert(owner.userPrincipalName ?? '')} (${owner.kind})${disabled}`,
     );
+  }
+  if (isUnknown(identity, 'federated')) {
+    lines.push('', 'Federated credentials: unknown (no scan has read them completely yet)');
   }
   if (history.length > 0) {
     lines.push('', 'History');

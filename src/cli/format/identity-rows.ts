@@ -1,7 +1,7 @@
 // Flattens identities into the rows the table and CSV formats show: one line per identity.
 
 import type { Identity } from '../../core/inventory.ts';
-import { identityType } from '../../core/inventory-query.ts';
+import { identityType, isUnknown } from '../../core/inventory-query.ts';
 
 export interface IdentityRow {
   type: string;
@@ -9,10 +9,12 @@ export interface IdentityRow {
   appId: string;
   objectId: string;
   publisher: string;
-  owners: number;
+  /** 'unknown' when no complete owner list was ever read for it. */
+  owners: number | 'unknown';
   secrets: number;
   certificates: number;
-  federated: number;
+  /** 'unknown' when its federated credentials were never read completely. */
+  federated: number | 'unknown';
   nextExpiry: string;
 }
 
@@ -30,10 +32,10 @@ export function toRow(identity: Identity, now: number): IdentityRow {
     appId: identity.appId,
     objectId: identity.objectId,
     publisher: identity.publisher,
-    owners: identity.owners.length,
+    owners: isUnknown(identity, 'owners') ? 'unknown' : identity.owners.length,
     secrets: count('secret'),
     certificates: count('certificate'),
-    federated: count('federated'),
+    federated: isUnknown(identity, 'federated') ? 'unknown' : count('federated'),
     nextExpiry: `${next ? new Date(next).toISOString().slice(0, 10) : '-'}${expired ? ' (+expired)' : ''}`,
   };
 }
