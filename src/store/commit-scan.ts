@@ -139,16 +139,25 @@ async function assemble(
       from scan_facts where scan_id = ${scanId}::int
       group by object_id
     ),
-    base as materialized (
-      select l.object_id, l.owners_id, l.federated, i.data as idata, p.data as pdata,
+    flagged as materialized (
+      select l.object_id, l.owners_id, l.federated, i.data as idata,
         l.owners_id is null
           and (i.data->>'kind') = any(string_to_array(${ownersIncomplete}::text, ',')) as carry_owners,
         not coalesce(l.federated, false)
           and (i.data->>'kind') = any(string_to_array(${federatedIncomplete}::text, ',')) as carry_federated
       from latest l
       join scan_facts i on i.id = l.identity_id
-      left join identity_versions p
-        on p.integration_id = ${integrationId}::uuid and p.ended_seq is null and p.object_id = l.object_id
+    ),
+    -- The previous version is looked up only for the objects that carry an aspect forward (an index probe
+    -- each); a plain join would make the planner compare every staged object with every version.
+    base as materialized (
+      select f.*, p.data as pdata
+      from flagged f
+      left join lateral (
+        select v.data from identity_versions v
+        where (f.carry_owners or f.carry_federated)
+          and v.integration_id = ${integrationId}::uuid and v.ended_seq is null and v.object_id = f.object_id
+      ) p on true
     ),
     merged as materialized (
       select x.object_id,
@@ -231,10 +240,9 @@ async function refuseMassRemoval(
 ): Promise<string | null> {
   const [tally] = await rows<{ open: number; gone: number }>(
     tx,
-    sql`select count(*)::int as open,
-          count(*) filter (where not exists (
-            select 1 from lanyard_assembled a where a.object_id = v.object_id))::int as gone
+    sql`select count(*)::int as open, count(*) filter (where a.object_id is null)::int as gone
         from identity_versions v
+        left join lanyard_assembled a on a.object_id = v.object_id
         where v.integration_id = ${integrationId} and v.ended_seq is null`,
   );
   if (!tally || tally.gone === 0 || tally.gone <= tally.open * maxShare) return null;

@@ -96,11 +96,27 @@ export function assemble(facts: IdentityFact[]): Map<string, CanonicalIdentity> 
 
 const MICROSOFT = ['f8cdef31-a31e-4b4a-93e4-5f571e91255a', '72f988bf-86f1-41af-91ab-2d7cd011db47'];
 
-/** The same shape from the emulator's answer key, written independently of the collector's mapping. */
-export function expectedInventory(truth: GroundTruth): Map<string, CanonicalIdentity> {
+/**
+ * The same shape from the emulator's answer key, written independently of the collector's mapping.
+ * `usersReadable: false`: a reader without User.Read.All / Directory.Read.All sees user owners by id only.
+ */
+export function expectedInventory(
+  truth: GroundTruth,
+  { usersReadable = true }: { usersReadable?: boolean } = {},
+): Map<string, CanonicalIdentity> {
   const users = new Map(truth.users.map((u) => [u.id, u]));
   const sps = new Map(truth.servicePrincipals.map((s) => [s.id, s]));
   const owner = (link: { id: string; kind: 'user' | 'servicePrincipal' }): Owner => {
+    if (link.kind === 'user' && !usersReadable) {
+      return {
+        objectId: link.id,
+        kind: 'user',
+        displayName: null,
+        userPrincipalName: null,
+        accountEnabled: null,
+        readable: false,
+      };
+    }
     if (link.kind === 'user') {
       const u = users.get(link.id)!;
       return {
