@@ -20,6 +20,9 @@ const make =
     message: message(...args),
   });
 
+const WIF_DOCS = 'https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
+const WIF_DOCS_2024 =
+  'https://docs.microsoft.com/en-us/azure/active-directory/develop/workload-identity-federation';
 const CERT_DOCS =
   'Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .';
 
@@ -55,6 +58,14 @@ export const aadsts = {
     'unauthorized_client',
     (appId: string, directory: string) =>
       `Application with identifier '${appId}' was not found in the directory '${directory}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+  ),
+  // Sent when the app's registration exists (in this tenant, or a multi-tenant app's home tenant) but this
+  // tenant holds no service principal for it, e.g. after `az ad app create` without `az ad sp create`.
+  missingServicePrincipal: make(
+    7000229,
+    'invalid_client',
+    (appId: string, tenantId: string) =>
+      `The client application ${appId} is missing service principal in the tenant ${tenantId}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
   ),
   disabledClient: make(
     7000112,
@@ -118,11 +129,49 @@ export const aadsts = {
     'invalid_client',
     () => 'Subject must match the issuer claim in the client assertion.',
   ),
-  noFederatedMatch: make(
-    70021,
-    'invalid_request',
-    (issuer: string, subject: string, audience: string) =>
-      `No matching federated identity record found for presented assertion. Assertion Issuer: '${issuer}'. Assertion Subject: '${subject}'. Assertion Audience: '${audience}'. https://learn.microsoft.com/entra/workload-id/workload-identity-federation`,
+  // The federated codes narrow down which claim found no credential (issuer, then audience, then subject).
+  // Wording as in 2024-25 reports; 700211/700212 were only seen with the older docs.microsoft.com link.
+  noFederatedIssuer: make(
+    700211,
+    'invalid_client',
+    (issuer: string) =>
+      `No matching federated identity record found for presented assertion issuer '${issuer}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WIF_DOCS_2024}`,
+  ),
+  noFederatedAudience: make(
+    700212,
+    'invalid_client',
+    (audience: string) =>
+      `No matching federated identity record found for presented assertion audience '${audience}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WIF_DOCS_2024}`,
+  ),
+  // UNCONFIRMED error field (invalid_client, as 700211/700212 send); the message is the 2025 one.
+  noFederatedSubject: make(
+    700213,
+    'invalid_client',
+    (subject: string) =>
+      `No matching federated identity record found for presented assertion subject '${subject}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${WIF_DOCS}`,
+  ),
+  // Microsoft's case-sensitivity notice (August 2024): the 700213 template with this sentence also answers
+  // an issuer or audience that matches only when letter case is ignored. No field report of it was found.
+  federatedCaseSensitive: make(
+    700213,
+    'invalid_client',
+    (subject: string) =>
+      `No matching federated identity record found for presented assertion subject '${subject}'. Please note that matching is done using a case-sensitive comparison. Check your federated identity credential Subject, Audience, and Issuer against the presented assertion.`,
+  ),
+  // UNCONFIRMED error field, as for 700213; the message is the one 2025 GitHub Actions reports quote.
+  federatedSubjectCase: make(
+    7002138,
+    'invalid_client',
+    (subject: string) =>
+      `No matching federated identity record found for presented assertion subject '${subject}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. See documentation at: ${WIF_DOCS}. See breaking change notification and remediation at: https://learn.microsoft.com/en-us/entra/identity-platform/reference-breaking-changes#august-2024.`,
+  ),
+  // Seen only for subjects of Entra-issued tokens (`/eid1/...`: Azure DevOps, Bot Service, Copilot Studio);
+  // the expected subject is the one sample's shape, the presented one with its tenant segment templated.
+  federatedEntraSubject: make(
+    7002137,
+    'invalid_client',
+    (subject: string, expected: string) =>
+      `No matching federated identity record found for presented assertion subject '${subject}'. Please make sure the federated identity credential Subject is '${expected}'.`,
   ),
   federatedSignature: make(
     50013,

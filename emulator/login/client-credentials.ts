@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SignInRecord } from '../context.ts';
 import type { EmulatedApplication, TenantState } from '../tenant/model.ts';
 import { type AadstsError, aadsts } from './aadsts.ts';
+import { matchFederatedCredential } from './federated-match.ts';
 import type { FederationVerifier } from './federation.ts';
 import { type DecodedJwt, numericClaim, verifyRsaSignature } from './jwt.ts';
 
@@ -135,11 +136,16 @@ export async function checkFederatedAssertion(
   const auds = (Array.isArray(payload.aud) ? payload.aud : [payload.aud]).filter(
     (a): a is string => typeof a === 'string',
   );
-  // Matching is exact and case-sensitive (Entra's 2025 change for federated identity credentials).
-  const fic = c.app.federatedIdentityCredentials.find(
-    (f) => f.issuer === iss && f.subject === sub && (f.audiences ?? []).some((a) => auds.includes(a)),
-  );
-  if (!fic?.id) return fail(aadsts.noFederatedMatch(iss, sub, auds[0] ?? ''), type);
+  // The credential is found before the issuer's keys are fetched: only a trusted issuer's keys are worth
+  // fetching, so a token whose issuer, audience or subject matches no credential never reaches the network.
+  const match = matchFederatedCredential(c.app.federatedIdentityCredentials, {
+    issuer: iss,
+    subject: sub,
+    audiences: auds,
+  });
+  if (!match.ok) return fail(match.error, type);
+  const fic = match.credential;
+  if (!fic.id) return fail(aadsts.noFederatedSubject(sub), type);
   try {
     await federation.verify(assertion, iss);
   } catch (error) {

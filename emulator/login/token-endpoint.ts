@@ -61,6 +61,16 @@ function findApplication(ctx: EmulatorContext, tenant: TenantState, appId: strin
   return undefined;
 }
 
+/** Audiences whose apps other tenants can provision: a single-tenant app of another tenant is unknown here. */
+const MULTI_TENANT = new Set(['AzureADMultipleOrgs', 'AzureADandPersonalMicrosoftAccount']);
+
+function canHaveServicePrincipal(
+  found: { app: EmulatedApplication; home: TenantState },
+  tenant: TenantState,
+) {
+  return found.home === tenant || MULTI_TENANT.has(found.app.object.signInAudience ?? '');
+}
+
 function findServicePrincipal(tenant: TenantState, appId: string): EmulatedServicePrincipal | undefined {
   return [...tenant.servicePrincipals.values()].find((sp) => sp.object.appId === appId);
 }
@@ -117,9 +127,13 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
     const resource = readScope(scope, request.url.origin, tenant);
     if (typeof resource !== 'string') return reject(resource);
 
-    const sp = findServicePrincipal(tenant, client.id);
     const found = findApplication(ctx, tenant, client.id);
-    if (!sp || !found) return reject(aadsts.unknownClient(client.id, tenant.displayName));
+    const sp = findServicePrincipal(tenant, client.id);
+    if (!found || (!sp && !canHaveServicePrincipal(found, tenant))) {
+      return reject(aadsts.unknownClient(client.id, tenant.displayName));
+    }
+    // A registration this tenant could hold a service principal for, but none was created or consented.
+    if (!sp) return reject(aadsts.missingServicePrincipal(client.id, tenant.id));
     const displayName = found.app.object.displayName ?? sp.object.displayName ?? client.id;
     if (sp.object.accountEnabled === false) return reject(aadsts.disabledClient(client.id, displayName));
 

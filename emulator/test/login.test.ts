@@ -1,7 +1,7 @@
 // Login against real clients: @azure/identity's secret, certificate and assertion credentials get tokens from
 // the emulated token endpoint, every AADSTS error answers with Entra's shape, and every attempt is a sign-in.
 import assert from 'node:assert/strict';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -29,6 +29,10 @@ let issuer: TestIssuer;
 let fixture: TestTenant;
 let certificate: ClientCertificate;
 let stranger: ClientCertificate;
+let other: TestTenant;
+let unprovisionedAppId: string;
+/** An Entra tenant as a federated issuer: tokens it issues carry `/eid1/...` subjects. */
+const ENTRA_ISSUER = 'https://login.microsoftonline.com/0d9b1f8c-0000-4000-8000-000000000001/v2.0';
 
 before(async () => {
   const ca = await createCertificateAuthority();
@@ -38,7 +42,37 @@ before(async () => {
     createClientCertificate('stranger'),
   ]);
   fixture = buildTestTenant({ now: Date.now(), certificate, ficIssuer: issuer.issuer });
-  emulator = await startRuntime({ tenants: [fixture.tenant], ca, api: (ctx) => [testGraphHandler(ctx)] });
+  const ownApp = [...fixture.tenant.applications.values()].find((a) => a.object.appId === fixture.appId);
+  // A credential trusting tokens Entra issues itself (an Azure DevOps service connection's subject format).
+  if (!ownApp) throw new Error('the fixture tenant lost its client app');
+  ownApp.federatedIdentityCredentials.push({
+    id: randomUUID(),
+    name: 'devops-connection',
+    issuer: ENTRA_ISSUER,
+    subject: '/eid1/c/pub/t/AAAAAAAAAAAAAAAAAAAAAA/a/BBBBBBBBBBBBBBBBBBBBBB/sc/connection-1',
+    audiences: [FIC_AUDIENCE],
+  });
+  // Registered here but never given a service principal, as `az ad app create` alone leaves it.
+  unprovisionedAppId = randomUUID();
+  const unprovisionedId = randomUUID();
+  fixture.tenant.applications.set(unprovisionedId, {
+    object: { id: unprovisionedId, appId: unprovisionedAppId, signInAudience: 'AzureADMyOrg' },
+    owners: [],
+    federatedIdentityCredentials: [],
+  });
+  // Another tenant: its multi-tenant app has no service principal in the first tenant, nor its
+  // single-tenant ("Disabled App", no signInAudience) one.
+  other = buildTestTenant({ now: Date.now(), certificate: stranger, ficIssuer: issuer.issuer });
+  other.tenant.displayName = 'Fabrikam Test';
+  other.tenant.defaultDomain = 'fabrikamtest.onmicrosoft.com';
+  for (const app of other.tenant.applications.values()) {
+    if (app.object.appId === other.appId) app.object.signInAudience = 'AzureADMultipleOrgs';
+  }
+  emulator = await startRuntime({
+    tenants: [fixture.tenant, other.tenant],
+    ca,
+    api: (ctx) => [testGraphHandler(ctx)],
+  });
 });
 
 after(async () => {
@@ -178,6 +212,24 @@ async function tokenRequest(form: Record<string, string>, tenant = fixture.tenan
 
 const base = () => ({ grant_type: 'client_credentials', client_id: fixture.appId, scope: GRAPH_SCOPE });
 
+/**
+ * A federated assertion from an issuer the test does not run. The emulator matches the credential before it
+ * fetches any keys (Entra must find a trusted issuer first; whether it checks audience and subject before
+ * the signature is not known), so these fail on matching, never on signature.
+ */
+function federated(claims: { iss: string; sub: string; aud: string }): Record<string, string> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    ...base(),
+    client_assertion_type: JWT_BEARER,
+    client_assertion: signRs256(
+      { typ: 'JWT', kid: 'unreachable-issuer-key' },
+      { ...claims, nbf: now, exp: now + 600 },
+      createPrivateKey(stranger.keyPem),
+    ),
+  };
+}
+
 test('every AADSTS error has Entra status, error, code and body shape, and is recorded as a failed sign-in', async (t) => {
   const cases: Array<
     [string, () => Promise<Record<string, string>> | Record<string, string>, number, string, number, string?]
@@ -290,15 +342,104 @@ test('every AADSTS error has Entra status, error, code and body shape, and is re
       50027,
     ],
     [
+      'registration without a service principal in this tenant',
+      () => ({ ...base(), client_id: unprovisionedAppId, client_secret: 'x' }),
+      401,
+      'invalid_client',
+      7000229,
+      `is missing service principal in the tenant ${fixture.tenant.id}.`,
+    ],
+    [
+      'multi-tenant app of another tenant, not provisioned in this one',
+      () => ({ ...base(), client_id: other.appId, client_secret: 'x' }),
+      401,
+      'invalid_client',
+      7000229,
+      `The client application ${other.appId} is missing service principal`,
+    ],
+    [
+      'single-tenant app of another tenant',
+      () => ({ ...base(), client_id: other.disabledAppId, client_secret: 'x' }),
+      400,
+      'unauthorized_client',
+      700016,
+    ],
+    [
+      'federated issuer no credential trusts',
+      () => federated({ iss: 'https://issuer.invalid/', sub: FIC_SUBJECT, aud: FIC_AUDIENCE }),
+      401,
+      'invalid_client',
+      700211,
+      "presented assertion issuer 'https://issuer.invalid/'.",
+    ],
+    [
+      'federated audience no credential of the issuer lists',
+      async () => ({
+        ...base(),
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await issuer.sign({ sub: FIC_SUBJECT, aud: 'api://SomethingElse' }),
+      }),
+      401,
+      'invalid_client',
+      700212,
+      "presented assertion audience 'api://SomethingElse'.",
+    ],
+    [
       'federated subject not trusted',
       async () => ({
         ...base(),
         client_assertion_type: JWT_BEARER,
         client_assertion: await issuer.sign({ sub: 'system:serviceaccount:other:sa', aud: FIC_AUDIENCE }),
       }),
-      400,
-      'invalid_request',
-      70021,
+      401,
+      'invalid_client',
+      700213,
+      "presented assertion subject 'system:serviceaccount:other:sa'. Check your federated identity credential",
+    ],
+    [
+      'federated subject differing only in letter case',
+      async () => ({
+        ...base(),
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await issuer.sign({ sub: FIC_SUBJECT.toUpperCase(), aud: FIC_AUDIENCE }),
+      }),
+      401,
+      'invalid_client',
+      7002138,
+      'The subject matches with case-insensitive comparison, but not with case-sensitive comparison.',
+    ],
+    [
+      'federated issuer differing only in letter case',
+      () => federated({ iss: issuer.issuer.toUpperCase(), sub: FIC_SUBJECT, aud: FIC_AUDIENCE }),
+      401,
+      'invalid_client',
+      700213,
+      'Please note that matching is done using a case-sensitive comparison.',
+    ],
+    [
+      'federated audience differing only in letter case',
+      async () => ({
+        ...base(),
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await issuer.sign({ sub: FIC_SUBJECT, aud: FIC_AUDIENCE.toLowerCase() }),
+      }),
+      401,
+      'invalid_client',
+      700213,
+      'Please note that matching is done using a case-sensitive comparison.',
+    ],
+    [
+      'Entra-issued subject not trusted',
+      () =>
+        federated({
+          iss: ENTRA_ISSUER,
+          sub: '/eid1/c/pub/t/CCCCCCCCCCCCCCCCCCCCCC/a/BBBBBBBBBBBBBBBBBBBBBB/sc/connection-2',
+          aud: FIC_AUDIENCE,
+        }),
+      401,
+      'invalid_client',
+      7002137,
+      "Please make sure the federated identity credential Subject is '/eid1/c/pub/t/{tenantId}/a/BBBBBBBBBBBBBBBBBBBBBB/sc/connection-2'.",
     ],
   ];
   for (const [name, form, status, error, code, detail] of cases) {

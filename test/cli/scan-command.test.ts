@@ -1,10 +1,13 @@
 // `lanyard scan / inventory / identity` as a user runs them, against the emulated Microsoft cloud.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { type RunningEmulator, SCANNER_GRAPH_ROLES, startEmulator } from '../../emulator/index.ts';
+import { signRs256 } from '../../emulator/login/jwt.ts';
 import type { GroundTruth } from '../../emulator/tenant/ground-truth.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -12,6 +15,18 @@ import { seedPgliteDir } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let emulator: RunningEmulator;
+/** Not served: the emulator finds no credential for a wrong subject before it would fetch the issuer's keys. */
+const FEDERATED_ISSUER = 'https://oidc.lanyard.test/cluster-1/';
+
+/** A projected-service-account-like token from FEDERATED_ISSUER, signed with a throwaway key. */
+function federatedToken(subject: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signRs256(
+    { typ: 'JWT', kid: 'cluster-key' },
+    { iss: FEDERATED_ISSUER, sub: subject, aud: ['api://AzureADTokenExchange'], nbf: now, exp: now + 3600 },
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+  );
+}
 let home: string;
 let truth: GroundTruth;
 const env = (extra: Record<string, string> = {}) => ({ LANYARD_HOME: home, ...extra });
@@ -153,6 +168,7 @@ const failures: Array<{
   extraEnv?: Record<string, string>;
   code: number;
   message: RegExp;
+  fixLine?: RegExp;
 }> = [
   {
     name: 'unknown tenant',
@@ -186,6 +202,51 @@ const failures: Array<{
     message: /missing\.pem/,
   },
   {
+    name: 'app registration without a service principal',
+    overrides: () => {
+      const app = emulator.control.addClientApplication(emulator.scanner.tenantId, {
+        displayName: 'registered, never provisioned',
+        graphRoles: SCANNER_GRAPH_ROLES,
+        secretText: 'not-the-secret-value-at-all',
+      });
+      // What `az ad app create` without `az ad sp create` leaves behind.
+      emulator.tenants[0]?.servicePrincipals.delete(app.servicePrincipalId);
+      return { '--client-id': app.appId, '--auth': 'secret', '--certificate': '', '--secret-env': 'NOSP' };
+    },
+    extraEnv: { NOSP: 'not-the-secret-value-at-all' },
+    code: EXIT_CODES.LANYARD_AUTH_FAILED,
+    message: /has no service principal in tenant .*\(AADSTS7000229\)/,
+    fixLine: /az ad sp create --id /,
+  },
+  {
+    name: 'federated token with an untrusted subject',
+    overrides: () => {
+      const app = emulator.control.addClientApplication(emulator.scanner.tenantId, {
+        displayName: 'federated reader',
+        graphRoles: SCANNER_GRAPH_ROLES,
+        federated: [
+          {
+            name: 'scanner',
+            issuer: FEDERATED_ISSUER,
+            subject: 'system:serviceaccount:lanyard:scanner',
+            audiences: ['api://AzureADTokenExchange'],
+          },
+        ],
+      });
+      const tokenFile = join(home, `token-${app.appId}`);
+      writeFileSync(tokenFile, federatedToken('system:serviceaccount:lanyard:default'), { mode: 0o600 });
+      return {
+        '--client-id': app.appId,
+        '--auth': 'federated',
+        '--certificate': '',
+        '--token-file': tokenFile,
+      };
+    },
+    code: EXIT_CODES.LANYARD_AUTH_FAILED,
+    message: /token's subject 'system:serviceaccount:lanyard:default' .*\(AADSTS700213\)/,
+    fixLine: /to 'system:serviceaccount:lanyard:default' exactly/,
+  },
+  {
     name: 'unreachable endpoint',
     overrides: () => ({ '--login-url': 'https://127.0.0.1:9', '--graph-url': 'https://127.0.0.1:9' }),
     code: EXIT_CODES.LANYARD_UNREACHABLE,
@@ -215,7 +276,8 @@ test('scan fails cleanly on bad credentials, permissions and endpoints', { concu
         assert.equal(errorLines.length, 1, result.stderr);
         assert.match(errorLines[0]!, failure.message);
         assert.match(result.stderr, /\n {2}fix: /);
-        assert.doesNotMatch(result.stderr + result.stdout, /not-the-secret-value-at-all/);
+        if (failure.fixLine) assert.match(result.stderr.split('\n  fix: ')[1] ?? '', failure.fixLine);
+        assert.doesNotMatch(result.stderr + result.stdout, /not-the-secret-value-at-all|eyJ[\w-]+\.eyJ/);
         // Nothing half-written: the failed scan is recorded as such and no identity appears.
         const inventory = await runCli(['inventory', '--integration', 'bad', '--format', 'json'], caseEnv());
         assert.deepEqual(JSON.parse(inventory.stdout), []);

@@ -1,9 +1,12 @@
 // Each way a scan can fail to start ends in the named error that says what to fix, never a secret value.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { type RunningEmulator, SCANNER_GRAPH_ROLES, startEmulator } from '../../emulator/index.ts';
+import { signRs256 } from '../../emulator/login/jwt.ts';
 import { collectInventory } from '../../src/collect/graph/collector.ts';
 import { createCredential } from '../../src/collect/graph/credential.ts';
 import { createGraphTransport } from '../../src/collect/graph/transport.ts';
@@ -90,6 +93,73 @@ test('an unknown client id is AuthFailed naming it', async () => {
   assert.equal(error.code, 'LANYARD_AUTH_FAILED');
   assert.match(error.message, new RegExp(`no application with client id ${clientId}`));
   assertNoSecret(error, emu.scanner.secretText);
+});
+
+test('a federated token whose subject no credential trusts is AuthFailed naming the subject, not the token', async () => {
+  const issuer = 'https://oidc.lanyard.test/cluster-1/';
+  const app = emu.control.addClientApplication(emu.scanner.tenantId, {
+    displayName: 'Federated reader',
+    graphRoles: SCANNER_GRAPH_ROLES,
+    federated: [
+      {
+        name: 'scanner',
+        issuer,
+        subject: 'system:serviceaccount:lanyard:scanner',
+        audiences: ['api://AzureADTokenExchange'],
+      },
+    ],
+  });
+  // The issuer is not served: the emulator finds no credential for the subject before it fetches keys.
+  const now = Math.floor(Date.now() / 1000);
+  const token = signRs256(
+    { typ: 'JWT', kid: 'cluster-key' },
+    {
+      iss: issuer,
+      sub: 'system:serviceaccount:lanyard:default',
+      aud: ['api://AzureADTokenExchange'],
+      nbf: now,
+      exp: now + 3600,
+    },
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+  );
+  const tokenFile = path.join(emu.outDir, 'federated-token');
+  await writeFile(tokenFile, token, { mode: 0o600 });
+  const error = await scanError(
+    scannerTransport(emu, { auth: { method: 'federated', clientId: app.appId, tokenFile } }),
+  );
+  assert.equal(error.code, 'LANYARD_AUTH_FAILED');
+  assert.equal(error.exitCode, 5);
+  assert.match(
+    error.message,
+    /federated credential does not match the token's subject 'system:serviceaccount:lanyard:default' .*\(AADSTS700213\)/,
+  );
+  assert.match(error.fix ?? '', /federated credential .* to 'system:serviceaccount:lanyard:default' exactly/);
+  assertNoSecret(error, token, token.split('.')[2] as string);
+  assert.equal(emu.control.signIns().at(-1)?.errorCode, 700213);
+});
+
+test('an app registration without a service principal is AuthFailed saying how to create it', async () => {
+  const secret = `nsp1Q~${randomUUID()}`;
+  const app = emu.control.addClientApplication(emu.scanner.tenantId, {
+    displayName: 'Registered, never provisioned',
+    graphRoles: SCANNER_GRAPH_ROLES,
+    secretText: secret,
+  });
+  // What `az ad app create` without `az ad sp create` leaves behind.
+  emu.tenants[0]?.servicePrincipals.delete(app.servicePrincipalId);
+  const error = await scanError(
+    scannerTransport(emu, { auth: { clientId: app.appId }, env: { LANYARD_TEST_SECRET: secret } }),
+  );
+  assert.equal(error.code, 'LANYARD_AUTH_FAILED');
+  assert.equal(error.exitCode, 5);
+  assert.match(
+    error.message,
+    new RegExp(
+      `app ${app.appId} has no service principal in tenant ${emu.scanner.tenantId} \\(AADSTS7000229\\)`,
+    ),
+  );
+  assert.match(error.fix ?? '', new RegExp(`az ad sp create --id ${app.appId}`));
+  assertNoSecret(error, secret);
 });
 
 test('a closed port is Unreachable', async () => {

@@ -119,7 +119,7 @@ test('explains each federated code with the claim Entra quotes from the token', 
     ],
     [
       `AADSTS700213: No matching federated identity record found for presented assertion subject 'system:serviceaccount:lanyard:scanner'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion. ${docs}`,
-      /subject does not match the token's subject 'system:serviceaccount:lanyard:scanner'/,
+      /federated credential does not match the token's subject 'system:serviceaccount:lanyard:scanner'/,
       /to 'system:serviceaccount:lanyard:scanner' exactly/,
     ],
     [
@@ -157,7 +157,7 @@ test('a federated code without the quoted claim still names what to change', () 
       tokenFile: undefined,
     },
   );
-  assert.match(error.message, /does not match the token's subject \(app /);
+  assert.match(error.message, /federated credential does not match the token's subject \(AADSTS700213\)$/);
   assert.match(error.fix ?? '', /to the token's subject exactly/);
 });
 

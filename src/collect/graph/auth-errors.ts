@@ -89,7 +89,7 @@ const ADVICE: Record<number, Advice> = {
       };
     }
     return {
-      problem: `the federated credential's subject does not match ${quoted(subject, "the token's subject")} (app ${c.clientId})`,
+      problem: `the subject of app ${c.clientId}'s federated credential does not match ${quoted(subject, "the token's subject")}`,
       fix: `set the subject of app ${c.clientId}'s federated credential for this issuer to ${exactly(subject)} exactly, or add a credential with it`,
     };
   },
