@@ -33,11 +33,21 @@ export class LanyardError extends Error {
   readonly code: ErrorCode;
   /** What the user should do about it, one sentence. */
   readonly fix: string | undefined;
+  /**
+   * The input field at fault, in the service's terms (`integration`, `expiresWithin`); each transport maps it
+   * to its own name for it (a CLI flag, a query parameter).
+   */
+  readonly field: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { fix?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { fix?: string; cause?: unknown; field?: string } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.fix = options.fix;
+    this.field = options.field;
     this.name = new.target.name;
   }
 
@@ -46,7 +56,7 @@ export class LanyardError extends Error {
   }
 }
 
-type ErrorOptions = { fix?: string; cause?: unknown };
+type ErrorOptions = { fix?: string; cause?: unknown; field?: string };
 
 /** A LanyardError subclass bound to one code, so each named error below is a one-liner. */
 function withCode(code: ErrorCode) {

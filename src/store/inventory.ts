@@ -4,11 +4,45 @@ import { type SQL, sql } from 'drizzle-orm';
 import { InvalidInput, NotFound } from '../core/errors.ts';
 import type { Identity } from '../core/inventory.ts';
 import { type Db, rows } from './connect.ts';
-import type { HistoryEntry, InventoryDiff, InventoryMatch, InventoryQuery, Store } from './types.ts';
+import { inventoryFilterSql } from './inventory-filter-sql.ts';
+import type {
+  HistoryEntry,
+  InventoryDiff,
+  InventoryMatch,
+  InventoryPage,
+  InventoryPageQuery,
+  InventoryQuery,
+  Store,
+} from './types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const epochMs = (column: SQL) => sql`(extract(epoch from ${column}) * 1000)::float8`;
 const BY_NAME = sql`lower(v.display_name) collate "C", v.object_id collate "C"`;
+const MAX_PAGE = 5_000;
+
+type Cursor = [sortName: string, objectId: string, integrationId: string];
+
+/** Opaque to callers: the sort key of the last row of a page. */
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(cursor) &&
+      cursor.length === 3 &&
+      cursor.every((part) => typeof part === 'string') &&
+      UUID.test(cursor[2] as string)
+    )
+      return cursor as Cursor;
+  } catch {}
+  throw new InvalidInput('the page cursor is not one this listing gave', {
+    field: 'after',
+    fix: 'start again from the first page',
+  });
+}
 
 export function createInventory(db: Db): Store['inventory'] {
   /** The commit point a scan stands for; only committed (succeeded or partial) scans have one. */
@@ -62,6 +96,56 @@ export function createInventory(db: Db): Store['inventory'] {
   }
 
   return {
+    async page(query: InventoryPageQuery): Promise<InventoryPage> {
+      if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > MAX_PAGE) {
+        throw new InvalidInput(`a page holds 1 to ${MAX_PAGE} rows, not ${query.limit}`, { field: 'limit' });
+      }
+      const versions = await visible(query);
+      if (!versions) return { rows: [] };
+      const after = query.after === undefined ? undefined : decodeCursor(query.after);
+      const from = after
+        ? sql`and (lower(v.display_name) collate "C", v.object_id collate "C", v.integration_id)
+                > (${after[0]} collate "C", ${after[1]} collate "C", ${after[2]}::uuid)`
+        : sql``;
+      const found = await rows<{
+        data: Identity;
+        integration_id: string;
+        name: string;
+        tenant_id: string;
+        sort_name: string;
+      }>(
+        db,
+        sql`select v.data, v.integration_id, i.name, i.tenant_id, lower(v.display_name) as sort_name
+            from (${versions}) v join integrations i on i.id = v.integration_id
+            where true ${inventoryFilterSql(query.filter ?? {}, query.now)} ${from}
+            order by ${BY_NAME}, v.integration_id
+            limit ${query.limit + 1}`,
+      );
+      const page = found.slice(0, query.limit).map((row) => ({
+        integration: { id: row.integration_id, name: row.name, tenantId: row.tenant_id },
+        identity: row.data,
+      }));
+      const last = found.length > query.limit ? found[query.limit - 1] : undefined;
+      return last
+        ? { rows: page, next: encodeCursor([last.sort_name, last.data.objectId, last.integration_id]) }
+        : { rows: page };
+    },
+
+    async search(text: string, limit: number, query: InventoryQuery = {}): Promise<InventoryMatch[]> {
+      const versions = await visible(query);
+      const needle = text.trim().toLowerCase();
+      if (!versions || !needle) return [];
+      const like = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const found = await rows<{ integration_id: string; data: Identity }>(
+        db,
+        sql`select v.integration_id, v.data from (${versions}) v
+            where lower(v.display_name) like ${like}
+            order by ${BY_NAME}, v.integration_id
+            limit ${limit}`,
+      );
+      return found.map((row) => ({ integrationId: row.integration_id, identity: row.data }));
+    },
+
     async list(query: InventoryQuery = {}): Promise<Identity[]> {
       const versions = await visible(query);
       if (!versions) return [];

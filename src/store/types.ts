@@ -3,6 +3,7 @@ import type { AsOf } from '../core/as-of.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import type { IntegrationInput } from '../core/integration-config.ts';
 import type { Identity } from '../core/inventory.ts';
+import type { InventoryFilter } from '../core/inventory-query.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 import type { IntegrationRow, ScanRow } from './schema.ts';
 
@@ -67,6 +68,35 @@ export interface InventoryMatch {
   identity: Identity;
 }
 
+/** Where a listing row comes from: every row names its integration, so several tenants can share a list. */
+export interface IntegrationRef {
+  id: string;
+  name: string;
+  tenantId: string;
+}
+
+export interface InventoryRow {
+  integration: IntegrationRef;
+  identity: Identity;
+}
+
+/** A page of an inventory listing, in (display name, object id, integration) order, filtered in SQL. */
+export interface InventoryPageQuery extends InventoryQuery {
+  filter?: InventoryFilter;
+  /** The clock the credential filters compare with (epoch ms). */
+  now: number;
+  /** From `InventoryPage.next`: the page after it. */
+  after?: string;
+  /** Rows per page (1–5,000). */
+  limit: number;
+}
+
+export interface InventoryPage {
+  rows: InventoryRow[];
+  /** The cursor of the next page; absent on the last. */
+  next?: string;
+}
+
 export interface HistoryEntry {
   scanId: number;
   at: Date;
@@ -106,6 +136,10 @@ export interface Store {
   };
   inventory: {
     list(query?: InventoryQuery): Promise<Identity[]>;
+    /** One page of a filtered listing; follow `next` for the rest. */
+    page(query: InventoryPageQuery): Promise<InventoryPage>;
+    /** Identities whose display name contains the text (case-insensitive), at most `limit`. */
+    search(text: string, limit: number, query?: InventoryQuery): Promise<InventoryMatch[]>;
     /** By object id, app id or display name (exact, case-insensitive). */
     find(lookup: string, query?: InventoryQuery): Promise<InventoryMatch[]>;
     /** Every change of one identity, oldest first. */
