@@ -2,7 +2,13 @@
 // SIGTERM and prints how to reach it. Secret values are written to files (0600), never printed.
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from './index.ts';
+import { describeReadings, type GraphReadings, parseReadingList } from './graph/readings.ts';
+import {
+  type RunningEmulator,
+  SCANNER_GRAPH_ROLES,
+  type StartEmulatorOptions,
+  startEmulator,
+} from './index.ts';
 import { writeGroundTruth } from './tenant/ground-truth.ts';
 import type { TenantSize } from './tenant/model.ts';
 
@@ -20,6 +26,24 @@ function integer(min: number, max: number) {
     }
     return n;
   };
+}
+
+function readings(value: string, previous: Partial<GraphReadings> | undefined): Partial<GraphReadings> {
+  try {
+    return parseReadingList(value, previous);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+function roles(value: string): string[] {
+  const list = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (list.length === 0)
+    throw new InvalidArgumentError('expected Graph permissions, e.g. Application.Read.All');
+  return list;
 }
 
 function date(value: string): number {
@@ -50,6 +74,17 @@ export function createProgram(run: (options: CliOptions) => Promise<void>): Comm
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency-ms <ms>', 'latency added to every Graph request', integer(0, 600_000), 0)
     .option('--no-throttle', "turn Graph's throttling off")
+    .option(
+      '--graph-reading <list>',
+      'readings of disputed Graph behaviours (default strict): strict, lenient, or nested-expand=reject|allow, ' +
+        'fic-expand=none|beta|all, limited-owners=on|off, comma-separated; repeatable, later entries win',
+      readings,
+    )
+    .option(
+      '--scanner-roles <list>',
+      `Graph permissions of the scanner app, comma-separated (default ${SCANNER_GRAPH_ROLES.join(',')})`,
+      roles,
+    )
     .option('--now <date>', 'start the emulated clock (and date the tenants) at this time', date)
     .option('--token-lifetime <seconds>', 'access token lifetime', integer(60, 86_400), 3599)
     .option('--fault-seed <n>', 'seed of the fault layer', integer(0, 2 ** 31))
@@ -69,7 +104,11 @@ export function createProgram(run: (options: CliOptions) => Promise<void>): Comm
             size: o.size as TenantSize | undefined,
           })),
           now: o.now,
-          graph: o.throttle ? undefined : { throttle: { enabled: false } },
+          graph: {
+            ...(o.throttle ? {} : { throttle: { enabled: false } }),
+            ...(o.graphReading ? { readings: o.graphReading } : {}),
+          },
+          scannerGraphRoles: o.scannerRoles,
           tokenLifetimeSeconds: o.tokenLifetime,
           outDir: o.out === undefined ? undefined : path.resolve(o.out),
           faultSeed: o.faultSeed,
@@ -102,8 +141,11 @@ export function describe(emulator: RunningEmulator, groundTruthFiles: string[]):
         `  ${t.id}  ${t.defaultDomain}  ${t.applications.size} applications, ${t.servicePrincipals.size} service principals`,
     ),
     '',
+    `Graph readings: ${describeReadings(emulator.graphReadings)}`,
+    '',
     `Scanner app (read-only Graph permissions) in tenant ${scanner.tenantId}:`,
     `  client id         ${scanner.clientId}`,
+    `  permissions       ${scanner.graphRoles.join(', ')}`,
     `  certificate+key   ${scanner.certificatePath}`,
     `  client secret     ${scanner.secretPath}`,
     '',

@@ -58,6 +58,11 @@ export interface FaultSpec {
   /** Probability of a forced 429 regardless of budget (a "429 storm"), with Retry-After seconds. */
   throttleRate?: number;
   throttleRetryAfterSeconds?: number;
+  /**
+   * Probability that a 200 collection page (a JSON object with a `value` array) comes back as a JSON object
+   * without `value`, only `@odata.context`: a client must treat it as an upstream failure, not an empty list.
+   */
+  malformedRate?: number;
   /** Stop injecting after this many faults (undefined: unlimited). */
   maxFaults?: number;
 }

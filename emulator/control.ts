@@ -2,6 +2,7 @@
 // request and sign-in logs, ground truth and client registration; in process and over HTTP under /_emulator/.
 import { timingSafeEqual } from 'node:crypto';
 import type { EmulatorContext, FaultSpec, RequestRecord, SignInRecord } from './context.ts';
+import type { GraphReadings } from './graph/readings.ts';
 import { type EmulatorRequest, type EmulatorResponse, type Handler, json } from './http.ts';
 import type { TenantState } from './tenant/model.ts';
 
@@ -20,6 +21,8 @@ export interface UsageSummary extends UsageTotals {
 export interface ControlDeps<GroundTruth, AppSpec, AppResult> {
   ctx: EmulatorContext;
   expireAllTokens(): void;
+  /** Absent when the emulator runs without Graph (runtime tests). */
+  graphReadings?: () => GraphReadings;
   groundTruth(tenant: TenantState): GroundTruth;
   /** `now` defaults to the emulated clock. */
   addClientApplication(tenant: TenantState, spec: AppSpec & { now: number }): AppResult;
@@ -31,6 +34,8 @@ export interface EmulatorControl<GroundTruth = unknown, AppSpec = unknown, AppRe
   clearFaults(): void;
   advanceClock(ms: number): void;
   expireAllTokens(): void;
+  /** The Graph readings of disputed behaviours this emulator was started with; undefined without Graph. */
+  graphReadings(): GraphReadings | undefined;
   requestLog(filter?: { appId?: string }): RequestRecord[];
   summary(): UsageSummary;
   resetLog(): void;
@@ -69,6 +74,7 @@ export function createControl<G, S, R>(deps: ControlDeps<G, S, R>): EmulatorCont
     },
     advanceClock: (ms) => ctx.clock.advance(ms),
     expireAllTokens: deps.expireAllTokens,
+    graphReadings: () => deps.graphReadings?.(),
     requestLog(filter = {}) {
       return filter.appId === undefined
         ? [...ctx.requests]
@@ -116,6 +122,7 @@ const NUMERIC_FAULT_FIELDS = new Set([
   'dripBytesPerSecond',
   'throttleRate',
   'throttleRetryAfterSeconds',
+  'malformedRate',
   'maxFaults',
 ]);
 
@@ -174,6 +181,11 @@ export function createControlHandler<G, S, R>(control: EmulatorControl<G, S, R>,
           if (typeof ms !== 'number') return problem(400, 'BadRequest', 'Body must be {"ms": <number>}.');
           control.advanceClock(ms);
           return json(200, { now: ctx.clock.now(), iso: new Date(ctx.clock.now()).toISOString() });
+        }
+        case 'GET /graph/readings': {
+          const readings = control.graphReadings();
+          if (readings) return json(200, readings);
+          break;
         }
         case 'POST /tokens/expire':
           control.expireAllTokens();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createClock } from './clock.ts';
 import type { EmulatorContext, FaultSpec } from './context.ts';
-import { createFaultInjector } from './faults.ts';
+import { createFaultInjector, malformedPage } from './faults.ts';
 import type { EmulatorRequest } from './http.ts';
 
 function context(faults: FaultSpec[]): EmulatorContext {
@@ -55,4 +55,26 @@ test('latency adds up across matching specs and does not count as a fault', () =
   const injector = createFaultInjector(context([{ latencyMs: 30, maxFaults: 1 }, { latencyMs: 20 }]), 1);
   for (let i = 0; i < 3; i++) assert.equal(injector.decide(request('/v1.0/users')).latencyMs, 50);
   assert.equal(injector.injected(), 0);
+});
+
+test('malformed pages: rolled only when malformedRate is set, counted only once applied', () => {
+  const without = outcomes(3, MIX, PATHS);
+  assert.deepEqual(outcomes(3, [{ ...MIX[0], malformedRate: 0 }], PATHS), without);
+  const spec: FaultSpec = { malformedRate: 1, maxFaults: 1 };
+  const injector = createFaultInjector(context([spec]), 1);
+  const first = injector.decide(request('/v1.0/users/x'));
+  assert.equal(first.bodyFault, 'malformed');
+  assert.equal(injector.decide(request('/v1.0/users')).bodyFault, 'malformed', 'not applied yet');
+  first.applied?.();
+  assert.equal(injector.injected(), 1);
+  assert.equal(injector.decide(request('/v1.0/users')).bodyFault, undefined);
+});
+
+test('malformedPage keeps only @odata.context of a 200 collection and leaves anything else alone', () => {
+  const page = Buffer.from(JSON.stringify({ '@odata.context': 'c', '@odata.nextLink': 'n', value: [1] }));
+  assert.deepEqual(JSON.parse(malformedPage(200, page)!.toString()), { '@odata.context': 'c' });
+  assert.equal(malformedPage(400, page), undefined);
+  assert.equal(malformedPage(200, Buffer.from('{"id":"x"}')), undefined);
+  assert.equal(malformedPage(200, Buffer.from('12')), undefined);
+  assert.equal(malformedPage(200, Buffer.from('{"value":[1],')), undefined);
 });

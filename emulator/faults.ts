@@ -1,11 +1,12 @@
 // The fault layer for Graph/ARM requests: decides, per request and from the specs in ctx.faults, whether to
 // add latency, answer a 5xx or a forced 429 instead of the handler, or mangle the handler's reply (reset
-// mid-body, truncated JSON, slow drip). A seeded generator makes a run's faults reproducible.
+// mid-body, truncated JSON, slow drip, a collection page without `value`). A seeded generator makes a run's
+// faults reproducible.
 import type { CallerIdentity, EmulatorContext, FaultSpec } from './context.ts';
 import type { EmulatorRequest, EmulatorResponse } from './http.ts';
 import { odataError } from './odata-error.ts';
 
-export type BodyFault = 'reset' | 'truncate' | 'drip';
+export type BodyFault = 'reset' | 'truncate' | 'drip' | 'malformed';
 
 export interface FaultDecision {
   latencyMs: number;
@@ -14,12 +15,35 @@ export interface FaultDecision {
   /** What to do to the handler's reply on the wire. */
   bodyFault?: BodyFault;
   dripBytesPerSecond: number;
+  /**
+   * Set with 'malformed': only a collection page can lose its `value`, which shows once the handler has
+   * answered; the server calls this when it did, so maxFaults counts pages actually mangled.
+   */
+  applied?: () => void;
 }
 
 export interface FaultInjector {
   decide(request: EmulatorRequest): FaultDecision;
   /** Faults injected since start (all specs). */
   injected(): number;
+}
+
+/**
+ * The handler's collection page without its `value` array: a 200 JSON object holding only
+ * `@odata.context`. Undefined when the reply is not a 200 JSON collection, which is then sent as is.
+ */
+export function malformedPage(status: number, body: Buffer): Buffer | undefined {
+  if (status !== 200 || body.length === 0 || body[0] !== 0x7b) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const page = parsed as Record<string, unknown>;
+  if (!Array.isArray(page.value)) return undefined;
+  const context = page['@odata.context'];
+  return Buffer.from(JSON.stringify(context === undefined ? {} : { '@odata.context': context }));
 }
 
 /** mulberry32: small, fast and good enough to make fault sequences repeatable from a seed. */
@@ -128,6 +152,11 @@ export function createFaultInjector(ctx: EmulatorContext, seed = Date.now()): Fa
       } else if (random() < (spec.dripRate ?? 0)) {
         decision.bodyFault = 'drip';
         decision.dripBytesPerSecond = spec.dripBytesPerSecond ?? DEFAULT_DRIP_BYTES_PER_SECOND;
+      } else if (spec.malformedRate && random() < spec.malformedRate) {
+        // Rolled only when set, so seeded runs without it keep the fault sequence they had before.
+        decision.bodyFault = 'malformed';
+        decision.applied = () => count(spec);
+        continue;
       } else {
         continue;
       }

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EmulatorControl } from './control.ts';
-import { createGraphHandler, type GraphOptions } from './graph/index.ts';
+import { createGraphHandler, type GraphOptions, type GraphReadings, resolveReadings } from './graph/index.ts';
 import { startRuntime } from './runtime.ts';
 import {
   addClientApplication,
@@ -17,7 +17,7 @@ import type { TenantSize, TenantState } from './tenant/model.ts';
 import { createClientCertificate } from './tls.ts';
 
 export type { EmulatorControl, UsageSummary, UsageTotals } from './control.ts';
-export type { GraphOptions } from './graph/index.ts';
+export type { GraphOptions, GraphReadings } from './graph/index.ts';
 
 export interface StartEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -28,8 +28,13 @@ export interface StartEmulatorOptions {
   tenants?: Array<{ seed: number; apps: number; size?: TenantSize }>;
   /** Epoch ms the emulated clock (and the generated tenants' dates) start at; default now. */
   now?: number;
-  /** Graph's throttling and limits, passed to the Graph handler. */
+  /** Graph's throttling, limits and readings of disputed behaviours (strict by default), for the Graph handler. */
   graph?: GraphOptions;
+  /**
+   * Graph application permissions of the scanner app; default SCANNER_GRAPH_ROLES. `['Application.Read.All']`
+   * gives the least-privileged reader, which sees user owners with only `@odata.type` and `id`.
+   */
+  scannerGraphRoles?: string[];
   /** Access token lifetime; default 3599 s, as Entra issues app tokens. */
   tokenLifetimeSeconds?: number;
   /** Where the CA and scanner files are written; default a new temp dir, removed on close. */
@@ -44,6 +49,8 @@ export interface ScannerApp {
   /** Object id of the application registration. */
   objectId: string;
   servicePrincipalId: string;
+  /** The Graph application permissions its tokens carry. */
+  graphRoles: string[];
   secretText: string;
   /** File (0600) holding only the secret text. */
   secretPath: string;
@@ -73,6 +80,8 @@ export interface RunningEmulator {
   adminKey: string;
   tenants: TenantState[];
   scanner: ScannerApp;
+  /** The Graph readings in force (options.graph.readings with the strict defaults filled in). */
+  graphReadings: GraphReadings;
   control: EmulatorControlApi;
   close(): Promise<void>;
 }
@@ -94,11 +103,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const tenants = specs.map((t) => generateTenant({ seed: t.seed, apps: t.apps, size: t.size, now }));
   const first = tenants[0] as TenantState;
 
+  // Resolved up front so a bad reading fails before anything listens.
+  const graphReadings = resolveReadings(options.graph?.readings);
+  const graphRoles = [...(options.scannerGraphRoles ?? SCANNER_GRAPH_ROLES)];
+
   const certificate = await createClientCertificate('Lanyard Scanner');
   const secretText = entraSecretText();
   const scannerApp = addClientApplication(first, {
     displayName: 'Lanyard Scanner',
-    graphRoles: SCANNER_GRAPH_ROLES,
+    graphRoles,
     secretText,
     certificatePem: certificate.certPem,
     now,
@@ -112,7 +125,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
     outDir: options.outDir,
     faultSeed: options.faultSeed,
-    api: (ctx) => [createGraphHandler(ctx, options.graph)],
+    api: (ctx) => [createGraphHandler(ctx, { ...options.graph, readings: graphReadings })],
+    graphReadings: () => graphReadings,
     groundTruth,
     addClientApplication,
   });
@@ -135,11 +149,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     outDir: runtime.outDir,
     adminKey: runtime.adminKey,
     tenants,
+    graphReadings,
     scanner: {
       tenantId: first.id,
       clientId: scannerApp.appId,
       objectId: scannerApp.objectId,
       servicePrincipalId: scannerApp.servicePrincipalId,
+      graphRoles,
       secretText,
       secretPath,
       certificatePem: certificate.certPem,

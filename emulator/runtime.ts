@@ -31,6 +31,8 @@ export interface RuntimeOptions<G, S, R> {
   ca?: CertificateAuthority;
   /** Builds the Graph/ARM handlers once the context exists. */
   api?: (ctx: EmulatorContext) => Handler[];
+  /** The Graph readings in force, for `GET /_emulator/graph/readings`. */
+  graphReadings?: ControlDeps<G, S, R>['graphReadings'];
   groundTruth?: ControlDeps<G, S, R>['groundTruth'];
   addClientApplication?: ControlDeps<G, S, R>['addClientApplication'];
 }
@@ -83,6 +85,7 @@ export async function startRuntime<G = unknown, S = unknown, R = unknown>(
   const control = createControl<G, S, R>({
     ctx,
     expireAllTokens: login.expireAllTokens,
+    graphReadings: options.graphReadings,
     groundTruth: options.groundTruth ?? notWired('groundTruth'),
     addClientApplication: options.addClientApplication ?? notWired('addClientApplication'),
   });

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorContext, RequestRecord } from './context.ts';
-import { type BodyFault, createFaultInjector, type FaultInjector } from './faults.ts';
+import { type BodyFault, createFaultInjector, type FaultInjector, malformedPage } from './faults.ts';
 import type { EmulatorRequest, EmulatorResponse, Handler } from './http.ts';
 import { odataError } from './odata-error.ts';
 
@@ -90,9 +90,24 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   const faults = createFaultInjector(ctx, options.faultSeed);
   const timers = new Set<NodeJS.Timeout>();
 
-  function send(res: ServerResponse, response: EmulatorResponse, fault?: BodyFault, dripRate = 1024): number {
-    const { headers, body } = serialise(response);
+  function send(
+    res: ServerResponse,
+    response: EmulatorResponse,
+    fault?: BodyFault,
+    dripRate = 1024,
+    applied?: () => void,
+  ): number {
+    const serialised = serialise(response);
+    const headers = serialised.headers;
+    let body = serialised.body;
     if (res.destroyed || res.writableEnded) return body.length;
+    if (fault === 'malformed') {
+      const page = malformedPage(response.status, body);
+      if (page) {
+        body = page;
+        applied?.();
+      }
+    }
     if (fault === 'truncate' && body.length > 1) {
       // A complete HTTP message whose JSON is cut: Content-Length matches the bytes sent.
       const cut = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
@@ -174,7 +189,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       logReplacement(request, response, send(res, response, decision.bodyFault, decision.dripBytesPerSecond));
       return;
     }
-    send(res, response, decision.bodyFault, decision.dripBytesPerSecond);
+    send(res, response, decision.bodyFault, decision.dripBytesPerSecond, decision.applied);
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

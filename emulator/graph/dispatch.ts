@@ -17,6 +17,7 @@ import type { Pager } from './paging.ts';
 import { assertAllowed } from './permissions.ts';
 import { type ParsedQuery, parseQuery } from './query.ts';
 import type { GraphLimits, ReadContext, ReadResult } from './read-context.ts';
+import type { GraphReadings } from './readings.ts';
 import { isReportsPath, matchRoute, pathSegments, type Route } from './routes.ts';
 import type { GraphVersion } from './schema.ts';
 import type { Throttle } from './throttle.ts';
@@ -28,6 +29,7 @@ export interface GraphRuntime {
   throttle: Throttle;
   pager: Pager;
   limits: GraphLimits;
+  readings: GraphReadings;
   onInternalError(error: unknown): void;
 }
 
@@ -154,6 +156,8 @@ export function dispatch(
       body: request.body,
       pager: rt.pager,
       limits: rt.limits,
+      readings: rt.readings,
+      roles: caller.roles,
     };
     const result = execute(route!, x);
     return {

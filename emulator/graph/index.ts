@@ -9,16 +9,27 @@ import { dispatch, errorOutcome, type GraphRuntime, JSON_CONTENT_TYPE, type Outc
 import { GraphError, graphErrors, type RequestIds } from './errors.ts';
 import { createPager } from './paging.ts';
 import { DEFAULT_LIMITS, type GraphLimits } from './read-context.ts';
+import { type GraphReadings, resolveReadings } from './readings.ts';
 import type { GraphVersion } from './schema.ts';
 import { createThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.ts';
 
 export type { GraphLimits } from './read-context.ts';
+export {
+  describeReadings,
+  type GraphReadings,
+  LENIENT_READINGS,
+  parseReadingList,
+  resolveReadings,
+  STRICT_READINGS,
+} from './readings.ts';
 export { DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.ts';
 
 export interface GraphOptions {
   /** Overrides of Graph's throttling parameters (tests shrink windows, benchmarks turn it off). */
   throttle?: Partial<Omit<ThrottleOptions, 'budgets'>> & { budgets?: Partial<ThrottleOptions['budgets']> };
   limits?: Partial<GraphLimits>;
+  /** Disputed Graph behaviours (facts §13); each unset switch takes its stricter reading. */
+  readings?: Partial<GraphReadings>;
   /** Called with a handler exception before it becomes a 500 (default: console.error). */
   onInternalError?: (error: unknown) => void;
 }
@@ -39,6 +50,7 @@ export function createGraphHandler(ctx: EmulatorContext, options: GraphOptions =
     throttle: createThrottle(throttleOptions, ctx.clock),
     pager: createPager(),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    readings: resolveReadings(options.readings),
     onInternalError:
       options.onInternalError ?? ((error) => console.error('graph emulator: internal error', error)),
   };

@@ -3,7 +3,7 @@
 // page costs its own size, not the tenant's.
 import type { EmulatedApplication } from '../tenant/model.ts';
 import type { CollectionDef } from './collections.ts';
-import { createDirectoryProjection, type DirectoryItem, resolveOwner } from './directory-objects.ts';
+import { createOwnerProjection, type DirectoryItem, resolveOwner } from './directory-objects.ts';
 import { graphErrors } from './errors.ts';
 import { createExpander } from './expand.ts';
 import { compileFilter, type FilterTable } from './filter.ts';
@@ -42,7 +42,7 @@ function listBody(x: ReadContext, fragment: string, total: number, next: string 
 
 export function listCollection(x: ReadContext, def: CollectionDef): ReadResult {
   const { all, advanced } = matching(x, def);
-  const expand = createExpander(x, def);
+  const expand = createExpander(x, def, 'list');
   if (expand && advanced) throw graphErrors.unsupportedQuery();
   const size = Math.min(x.query.top ?? DEFAULT_PAGE_SIZE, expand ? x.limits.expandPageLimit : MAX_PAGE_SIZE);
   const page = x.pager.page(all, size, x.query.skiptoken, pageScope(x.tenant.id, x.url), (e) =>
@@ -75,7 +75,7 @@ export function listOwners(x: ReadContext, def: CollectionDef, key: ObjectKey): 
     .ownersOf(entry)
     .map((link) => resolveOwner(x.tenant, link))
     .filter((o): o is DirectoryItem => o !== undefined);
-  const project = createDirectoryProjection(x.version, ['user', 'servicePrincipal'], x.query.select);
+  const project = createOwnerProjection(x, x.query.select);
   const size = x.query.top ?? DEFAULT_PAGE_SIZE;
   const page = x.pager.page(owners, size, x.query.skiptoken, pageScope(x.tenant.id, x.url), (o) =>
     String(o.object.id),

@@ -36,7 +36,7 @@ export function getObject(x: ReadContext, def: CollectionDef, key: ObjectKey): R
     // keyCredentials[].key comes back only on a single-object GET that selects keyCredentials (facts §5.3).
     keepKeys: select?.some((n) => n.toLowerCase() === 'keycredentials') ?? false,
   });
-  const expand = createExpander(x, def);
+  const expand = createExpander(x, def, 'object');
   const projected = project(def.objectOf(entry));
   const object = expand ? expand(entry, projected) : projected;
   const body = { '@odata.context': contextUrl(x, `${selectFragment(def.name, select)}/$entity`), ...object };

@@ -23,6 +23,12 @@ const ORGANIZATION = [
 ] as const;
 const DIRECTORY = ['Directory.Read.All', 'Directory.ReadWrite.All'] as const;
 
+/** Whether the caller may read objects of this type in full where a directoryObject collection holds them. */
+export function mayReadType(type: 'user' | 'servicePrincipal' | 'application', roles: readonly string[]) {
+  const allowing: readonly string[] = type === 'user' ? USERS : APPLICATIONS;
+  return allowing.some((r) => roles.includes(r));
+}
+
 /** Roles any one of which allows the route; empty for $batch (its items are checked one by one). */
 export function rolesAllowing(route: Route): readonly string[] {
   switch (route.kind) {

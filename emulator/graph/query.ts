@@ -6,6 +6,8 @@ export interface ExpandOption {
   /** As written by the client; resolved case-insensitively against the type's navigation properties. */
   name: string;
   select?: string[];
+  /** Every nested option as written (`$select=…`, `$filter=…`); whether any is allowed is a Graph reading. */
+  nested: string[];
 }
 
 export interface ParsedQuery {
@@ -53,17 +55,16 @@ function parseSelect(raw: string): string[] {
 function parseExpand(raw: string): ExpandOption[] {
   return splitTopLevel(raw, ',').map((item) => {
     const open = item.indexOf('(');
-    if (open < 0) return { name: item };
+    if (open < 0) return { name: item, nested: [] };
     if (!item.endsWith(')')) throw graphErrors.badRequest(`Invalid $expand clause '${item}'.`);
     const name = item.slice(0, open).trim();
-    const option: ExpandOption = { name };
-    for (const nested of splitTopLevel(item.slice(open + 1, -1), ';')) {
+    const option: ExpandOption = { name, nested: splitTopLevel(item.slice(open + 1, -1), ';') };
+    for (const nested of option.nested) {
       const eq = nested.indexOf('=');
-      const key = nested.slice(0, eq).trim().toLowerCase();
-      if (eq < 0 || key !== '$select') {
-        throw graphErrors.emulatorUnsupported(`The nested option '${nested}' in $expand`);
+      // Other nested options are refused by the expander, after the reading that may reject them all.
+      if (eq > 0 && nested.slice(0, eq).trim().toLowerCase() === '$select') {
+        option.select = parseSelect(nested.slice(eq + 1));
       }
-      option.select = parseSelect(nested.slice(eq + 1));
     }
     return option;
   });

@@ -2,6 +2,7 @@
 import type { TenantState } from '../tenant/model.ts';
 import type { Pager } from './paging.ts';
 import type { ParsedQuery } from './query.ts';
+import type { GraphReadings } from './readings.ts';
 import type { GraphVersion } from './schema.ts';
 
 export interface GraphLimits {
@@ -34,6 +35,9 @@ export interface ReadContext {
   body: Buffer;
   pager: Pager;
   limits: GraphLimits;
+  readings: GraphReadings;
+  /** The caller's application permissions: what it may read decides how much of an owner it sees. */
+  roles: readonly string[];
 }
 
 export interface ReadResult {

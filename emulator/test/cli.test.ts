@@ -41,6 +41,12 @@ test('prints how to reach the emulator without the secret, and stops on SIGINT',
       out,
       '--ground-truth',
       path.join(out, 'truth.json'),
+      '--graph-reading',
+      'lenient',
+      '--graph-reading',
+      'limited-owners=on',
+      '--scanner-roles',
+      'Application.Read.All',
     ]);
     await cli.ready;
     const { stdout } = cli.output();
@@ -49,6 +55,8 @@ test('prints how to reach the emulator without the secret, and stops on SIGINT',
     assert.match(stdout, /listening at https:\/\/127\.0\.0\.1:\d+/);
     assert.ok(stdout.includes(`export NODE_EXTRA_CA_CERTS=${path.join(out, 'ca-bundle.pem')}`));
     assert.ok(stdout.includes(path.join(out, 'scanner-certificate.pem')));
+    assert.ok(stdout.includes('Graph readings: nested-expand=allow,fic-expand=all,limited-owners=on'));
+    assert.match(stdout, /permissions +Application\.Read\.All\n/);
     const truth = JSON.parse(await readFile(path.join(out, 'truth.json'), 'utf8'));
     assert.ok(stdout.includes(truth.tenantId));
     cli.child.kill('SIGINT');
@@ -60,8 +68,17 @@ test('prints how to reach the emulator without the secret, and stops on SIGINT',
 });
 
 test('rejects a bad argument with a message and a non-zero exit', async () => {
-  const cli = runCli(['--apps', 'many']);
-  cli.ready.catch(() => {});
-  assert.notEqual(await cli.exited, 0);
-  assert.match(cli.output().stderr, /--apps/);
+  for (const [args, message] of [
+    [['--apps', 'many'], /--apps/],
+    [['--graph-reading', 'fic-expand=v1'], /--graph-reading.*federatedCredentialsExpand must be one of/],
+    [
+      ['--scanner-roles', 'Everything.All'],
+      /unknown Microsoft Graph application permission: Everything\.All/,
+    ],
+  ] as const) {
+    const cli = runCli([...args]);
+    cli.ready.catch(() => {});
+    assert.notEqual(await cli.exited, 0, args.join(' '));
+    assert.match(cli.output().stderr, message);
+  }
 });

@@ -73,7 +73,17 @@ test('faults and the clock are driven over HTTP', async () => {
   assert.equal((await admin('POST', '/faults', '{not json')).status, 400);
   assert.equal((await admin('POST', '/faults', { resetRate: 'often' })).status, 400);
   assert.equal((await admin('POST', '/faults', { explode: 1 })).status, 400);
+  assert.equal((await admin('POST', '/faults', { malformedRate: -0.5 })).status, 400);
+  assert.equal((await admin('POST', '/faults', { malformedRate: 'sometimes' })).status, 400);
   assert.equal(emulator.ctx.faults.length, 0);
+  const malformed = await admin('POST', '/faults', { pathContains: '/v1.0/things', malformedRate: 0.5 });
+  assert.deepEqual(malformed.body, [{ pathContains: '/v1.0/things', malformedRate: 0.5 }]);
+  await admin('DELETE', '/faults');
+});
+
+test('the Graph readings endpoint is 404 when no Graph is wired', async () => {
+  assert.equal((await admin('GET', '/graph/readings')).status, 404);
+  assert.equal(emulator.control.graphReadings(), undefined);
 });
 
 test('tenants are listed and unknown ones are 404', async () => {

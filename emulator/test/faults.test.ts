@@ -176,3 +176,18 @@ test('unknown paths get Graph-shaped 400s', async () => {
   assert.equal(noSegment.status, 400);
   assert.equal(JSON.parse(noSegment.body.toString()).error.code, 'BadRequest');
 });
+
+test('malformed page: a 200 JSON object without value, only for collection replies', async () => {
+  emulator.control.injectFaults({ pathContains: '/v1.0/things', malformedRate: 1, maxFaults: 1 });
+  // A reply that is not a collection page (here a 401) is sent as is and does not use up the fault.
+  const anonymous = await rawRequest(`${emulator.origin}/v1.0/things`, { ca: emulator.caCertPem });
+  assert.equal(anonymous.status, 401);
+  const res = await get('/v1.0/things');
+  assert.equal(res.status, 200);
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  assert.equal(res.body.length, Number(res.headers['content-length']));
+  assert.deepEqual(JSON.parse(res.body.toString()), {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#things',
+  });
+  await assertHealthy();
+});

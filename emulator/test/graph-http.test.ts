@@ -1,6 +1,7 @@
 // Graph through the running emulator over HTTPS, with a generated tenant and real tokens: nextLinks on the
 // server's own origin, headers through the server, throttling on the emulated clock, $batch, every
-// servicePrincipalType, 403 for an app without permissions, and the request log the control surface sums.
+// servicePrincipalType, 403 for an app without permissions, the request log the control surface sums, and the
+// Graph readings (strict by default) with a least-privileged reader.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../index.ts';
@@ -144,4 +145,100 @@ test('an app without Graph permissions gets 403 Authorization_RequestDenied', as
   // The new registration is visible to the scanner straight away.
   const found = await graph(`/v1.0/applications(appId='${app.appId}')?$select=displayName`);
   assert.equal(found.json.displayName, 'No Permissions');
+});
+
+const ownersOf = (body: { value: Array<{ owners: Array<Record<string, unknown>> }> }) =>
+  body.value.flatMap((a) => a.owners);
+
+test('the Graph readings are strict by default and reported under /_emulator/graph/readings', async () => {
+  emulator.control.advanceClock(60_000);
+  const readings = await rawRequest(`${emulator.origin}/_emulator/graph/readings`, {
+    ca: emulator.caCertPem,
+    headers: { 'x-emulator-admin-key': emulator.adminKey },
+  });
+  const strict = {
+    nestedExpandOptions: 'reject',
+    federatedCredentialsExpand: 'none',
+    limitedOwnerInformation: true,
+  };
+  assert.deepEqual(JSON.parse(readings.body.toString()), strict);
+  assert.deepEqual(emulator.graphReadings, strict);
+  const nested = await graph('/v1.0/applications?$top=5&$expand=owners($select=id,displayName)');
+  assert.equal(nested.status, 400);
+  assert.deepEqual(
+    [nested.json.error.code, nested.json.error.message],
+    ['Request_BadRequest', 'Invalid $select properties.'],
+  );
+  assert.equal((await graph('/beta/applications?$top=5&$expand=federatedIdentityCredentials')).status, 400);
+});
+
+test('a reader with only Application.Read.All gets user owners with @odata.type and id only', async () => {
+  emulator.control.advanceClock(60_000);
+  const secret = 'abc7Q~least-privilege-secret-0123456789a';
+  const app = emulator.control.addClientApplication(emulator.scanner.tenantId, {
+    displayName: 'Least Privilege Reader',
+    graphRoles: ['Application.Read.All'],
+    secretText: secret,
+  });
+  const bearer = await secretToken(emulator.origin, emulator.caCertPem, {
+    tenantId: emulator.scanner.tenantId,
+    appId: app.appId,
+    secret,
+  });
+  const path = '/v1.0/applications?$top=60&$select=id&$expand=owners';
+  const limited = ownersOf((await graph(path, { bearer })).json);
+  const full = ownersOf((await graph(path)).json);
+  const users = limited.filter((o) => o['@odata.type'] === '#microsoft.graph.user');
+  assert.ok(users.length > 0, 'the generated tenant has user owners');
+  for (const user of users) {
+    assert.equal(typeof user.id, 'string');
+    assert.equal(user.displayName, null);
+    assert.equal(user.userPrincipalName, null);
+  }
+  const fullUsers = full.filter((o) => o['@odata.type'] === '#microsoft.graph.user');
+  assert.deepEqual(
+    fullUsers.map((u) => u.id),
+    users.map((u) => u.id),
+  );
+  assert.ok(fullUsers.every((u) => typeof u.displayName === 'string'));
+  const sps = limited.filter((o) => o['@odata.type'] === '#microsoft.graph.servicePrincipal');
+  assert.ok(sps.every((sp) => typeof sp.displayName === 'string'));
+});
+
+test('startEmulator takes the readings and a least-privileged scanner', async () => {
+  const other = await startEmulator({
+    tenants: [{ seed: 12, apps: 40 }],
+    scannerGraphRoles: ['Application.Read.All'],
+    graph: { readings: { nestedExpandOptions: 'allow', federatedCredentialsExpand: 'beta' } },
+  });
+  try {
+    assert.deepEqual(other.scanner.graphRoles, ['Application.Read.All']);
+    assert.deepEqual(other.graphReadings, {
+      nestedExpandOptions: 'allow',
+      federatedCredentialsExpand: 'beta',
+      limitedOwnerInformation: true,
+    });
+    const { tenantId, clientId, secretText } = other.scanner;
+    const bearer = await secretToken(other.origin, other.caCertPem, {
+      tenantId,
+      appId: clientId,
+      secret: secretText,
+    });
+    const get = async (path: string) => {
+      const res = await rawRequest(`${other.origin}${path}`, {
+        ca: other.caCertPem,
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      return { status: res.status, json: JSON.parse(res.body.toString()) };
+    };
+    const owners = await get('/v1.0/applications?$top=40&$select=id&$expand=owners($select=id,displayName)');
+    assert.equal(owners.status, 200);
+    const users = ownersOf(owners.json).filter((o) => o['@odata.type'] === '#microsoft.graph.user');
+    assert.ok(users.length > 0 && users.every((u) => u.displayName === null && typeof u.id === 'string'));
+    assert.equal((await get('/v1.0/applications?$top=5&$expand=federatedIdentityCredentials')).status, 400);
+    assert.equal((await get('/beta/applications?$top=5&$expand=federatedIdentityCredentials')).status, 200);
+    assert.equal((await get('/v1.0/users?$top=1')).status, 403);
+  } finally {
+    await other.close();
+  }
 });
