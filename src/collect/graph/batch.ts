@@ -51,8 +51,12 @@ export async function runBatch<T>(requests: BatchRequest[], deps: BatchDeps): Pr
   }));
   if (new Set(items.map((i) => i.id)).size !== items.length)
     throw new Error('batch request ids must be unique');
+  // Graph charges each item on its own: a batch costing more than a full bucket would only draw 429s for the
+  // items past it, so small budgets get smaller batches.
+  const perItem = Math.max(1, ...items.map((i) => estimateCost('GET', i.url).resourceUnits));
+  const size = Math.max(1, Math.min(BATCH_LIMIT, Math.floor(deps.budget.capacity / perItem)));
   const chunks: (typeof items)[] = [];
-  for (let i = 0; i < items.length; i += BATCH_LIMIT) chunks.push(items.slice(i, i + BATCH_LIMIT));
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   const answered = new Map<string, BatchResponse<T>>();
   await Promise.all(chunks.map((chunk) => runChunk(chunk, deps, answered)));
   return items.map((i) => answered.get(i.id)!);

@@ -39,6 +39,8 @@ export interface GraphBudget {
   pause(ms: number): void;
   /** Resource units that could be spent right now. */
   available(): number;
+  /** The most resource units one request may cost and still be paid at once: a full bucket. */
+  readonly capacity: number;
 }
 
 export function createGraphBudget(options: BudgetOptions): GraphBudget {
@@ -60,6 +62,7 @@ export function createGraphBudget(options: BudgetOptions): GraphBudget {
   });
 
   return {
+    capacity: quota * spendable,
     async acquire(cost, signal) {
       // The scarcer per-minute limiter first, so a request never holds resource units while it waits for it.
       if (cost.keyCredentials) await keyCredentials.take(1, signal);
