@@ -1,4 +1,5 @@
 // `lanyard`: the command-line entry point. Commands parse arguments, call one service, format the result.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LanyardError } from '../core/errors.ts';
 import { inert } from '../core/inert-text.ts';
@@ -7,10 +8,21 @@ import { registerIdentity } from './commands/identity.ts';
 import { registerIntegration } from './commands/integration.ts';
 import { registerInventory } from './commands/inventory.ts';
 import { registerScan } from './commands/scan.ts';
+import { watchBrokenPipe } from './output.ts';
+
+/** Set by the build (scripts/build.mjs); read from package.json when run from source. */
+declare const LANYARD_VERSION: string | undefined;
+
+function version(): string {
+  if (typeof LANYARD_VERSION === 'string') return LANYARD_VERSION;
+  const manifest = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
+}
 
 export function buildProgram(): Command {
   const program = new Command('lanyard')
     .description('Inventory and risk of Microsoft Entra workload identities')
+    .version(version(), '-V, --version', 'print the version')
     .option(
       '--database <url>',
       'PostgreSQL URL (default: embedded PGlite under LANYARD_HOME; env LANYARD_DATABASE_URL)',
@@ -26,11 +38,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The services name the field at fault in their own terms; the CLI says which flag or argument it was. */
+const FLAGS: Record<string, string> = {
+  integration: '--integration',
+  asOf: '--as-of',
+  expiresWithin: '--expires-within',
+  lookup: '<lookup>',
+  after: '--after',
+  limit: '--limit',
+};
+
 /** One line naming the cause, one naming the fix, and a distinct exit code per cause. */
 export function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof LanyardError) {
-    process.stderr.write(`error: ${inert(error.message)}\n`);
+    const where = error.field ? `${FLAGS[error.field] ?? error.field}: ` : '';
+    process.stderr.write(`error: ${where}${inert(error.message)}\n`);
     if (error.fix) process.stderr.write(`  fix: ${inert(error.fix)}\n`);
     return error.exitCode;
   }
@@ -41,6 +64,7 @@ export function reportError(error: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  watchBrokenPipe();
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     // A command may set a non-zero code after printing its result (e.g. a partial scan).

@@ -1,7 +1,7 @@
 // The CLI's composition root: where the store lives and how a scan reaches Graph.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 
 export interface GlobalOptions {
   database?: string;
@@ -14,6 +14,9 @@ export function lanyardHome(options: GlobalOptions): string {
 
 /** PostgreSQL when a URL is given (flag or LANYARD_DATABASE_URL), else PGlite under LANYARD_HOME. */
 export async function openConfiguredStore(options: GlobalOptions): Promise<Store> {
+  // Loaded on first use: the database drivers and PGlite are most of the CLI's start-up time and memory,
+  // and commands that print help or fail validation never need them.
+  const { openStore } = await import('../store/index.ts');
   const url = options.database ?? process.env.LANYARD_DATABASE_URL;
   if (url) return openStore({ url });
   return openStore({ dataDir: join(lanyardHome(options), 'data') });

@@ -2,7 +2,7 @@
 // remove most of the inventory, a bad --max-removal, a least-privileged reader, and two scans asked at once.
 // Each ends with a one-line cause and fix, its exit code, and the previous inventory intact.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';

@@ -1,9 +1,10 @@
 // `lanyard identity <object id | app id | name>`: one identity, all its credentials, owners and history.
 import type { Command } from 'commander';
-import { NotFound } from '../../core/errors.ts';
+import { Conflict, NotFound } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { identityType, isUnknown } from '../../core/inventory-query.ts';
+import { createIdentityService } from '../../services/identity-service.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
@@ -66,32 +67,51 @@ function renderIdentity(identity: Identity, history: History): string {
 export function registerIdentity(program: Command): void {
   program
     .command('identity')
-    .argument('<lookup>', 'object id, app id or display name')
+    .argument('<lookup>', 'object id, app id, display name, or part of a name')
     .description('show one identity with its credentials, owners and history')
     .option('--json', 'print JSON')
     .action(async (lookup: string, options) => {
-      const found = await withStore(program.opts<GlobalOptions>(), async (store) => {
-        const matches = await store.inventory.find(lookup);
-        const integrations = await store.integrations.list();
-        return Promise.all(
-          matches.map(async ({ integrationId, identity }) => ({
-            integration: integrations.find((i) => i.id === integrationId)?.name ?? integrationId,
-            identity,
-            history: await store.inventory.history(integrationId, identity.objectId),
-          })),
-        );
-      });
-      if (found.length === 0) {
+      const result = await withStore(program.opts<GlobalOptions>(), (store) =>
+        createIdentityService({ store }).lookup(lookup),
+      );
+      if (result.kind === 'none') {
         throw new NotFound(`no identity matches "${lookup}"`, {
-          fix: 'give an object id, an app id or an exact display name; `lanyard inventory` lists them',
+          fix: 'give an object id, an app id or (part of) a display name; `lanyard inventory` lists them',
         });
       }
+      if (result.kind === 'candidates') {
+        const candidates = result.candidates.map(({ integration, identity }) => ({
+          integration: { name: integration.name, tenantId: integration.tenantId },
+          type: identityType(identity),
+          displayName: identity.displayName,
+          objectId: identity.objectId,
+          appId: identity.appId,
+        }));
+        process.stdout.write(
+          options.json
+            ? `${inertJson({ candidates, more: result.more }, 2)}\n`
+            : `${renderTable(
+                ['INTEGRATION', 'TYPE', 'NAME', 'OBJECT ID', 'APP ID'],
+                candidates.map((c) => [c.integration.name, c.type, c.displayName, c.objectId, c.appId]),
+              )}\n`,
+        );
+        const shown = result.more ? `the first ${candidates.length} shown` : `${candidates.length}`;
+        throw new Conflict(`several identities have "${lookup}" in their name (${shown})`, {
+          field: 'lookup',
+          fix: 'run `lanyard identity <object id>` with one of the ids above, or a longer part of the name',
+        });
+      }
+      const found = result.matches.map(({ integration, identity, history }) => ({
+        integration: { name: integration.name, tenantId: integration.tenantId },
+        identity,
+        history,
+      }));
       if (options.json) {
         process.stdout.write(`${inertJson(found, 2)}\n`);
         return;
       }
       const text = found
-        .map((f) => `[${f.integration}] ${renderIdentity(f.identity, f.history)}`)
+        .map((f) => `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history)}`)
         .join('\n\n');
       process.stdout.write(`${text}\n`);
     });

@@ -2,14 +2,13 @@
 import type { Command } from 'commander';
 import { parseAsOf } from '../../core/as-of.ts';
 import { parseDuration } from '../../core/duration.ts';
-import { InvalidInput, NotFound } from '../../core/errors.ts';
+import { InvalidInput } from '../../core/errors.ts';
 import type { CredentialType, Publisher } from '../../core/inventory.ts';
-import {
-  filterInventory,
-  type IdentityTypeFilter,
-  type InventoryFilter,
-} from '../../core/inventory-query.ts';
-import { parseFormat, renderInventory } from '../format/inventory-output.ts';
+import type { IdentityTypeFilter, InventoryFilter } from '../../core/inventory-query.ts';
+import { createInventoryService } from '../../services/inventory-service.ts';
+import { parseFormat } from '../format/inventory-output.ts';
+import { writeInventory } from '../format/inventory-stream.ts';
+import { streamOutput } from '../output.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
 function listOf<T extends string>(
@@ -77,28 +76,15 @@ export function registerInventory(program: Command): void {
       const format = parseFormat(options.format);
       const filter = parseInventoryFilter(options);
       const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-      const identities = await withStore(program.opts<GlobalOptions>(), async (store) => {
-        let integrationId: string | undefined;
-        if (options.integration) {
-          const integration = await store.integrations.get(options.integration);
-          if (!integration) {
-            throw new NotFound(`no integration named "${options.integration}"`, {
-              fix: 'see `lanyard integration list`',
-            });
-          }
-          integrationId = integration.id;
-        }
-        if (asOf && 'scanId' in asOf && !(await store.scans.get(asOf.scanId))) {
-          throw new NotFound(`no scan ${asOf.scanId}`, {
-            fix: 'see the scan ids in `lanyard integration show <name>`',
-          });
-        }
-        return store.inventory.list({
-          ...(integrationId ? { integrationId } : {}),
+      await withStore(program.opts<GlobalOptions>(), async (store) => {
+        const now = Date.now();
+        const service = createInventoryService({ store, now: () => now });
+        const rows = service.rows({
+          ...(options.integration !== undefined ? { integration: String(options.integration) } : {}),
           ...(asOf ? { asOf } : {}),
+          filter,
         });
+        await writeInventory(rows, format, now, streamOutput());
       });
-      const now = Date.now();
-      process.stdout.write(`${renderInventory(filterInventory(identities, filter, now), format, now)}\n`);
     });
 }
