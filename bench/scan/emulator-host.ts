@@ -2,6 +2,7 @@
 // are not counted as a scanner's. Prints one JSON line (HostReady) and serves until killed or until its
 // parent closes stdin.
 //   node --import tsx bench/scan/emulator-host.ts '{"apps":2000,"seed":1,"throttle":true,"latencyMs":50}'
+import { type GraphReadings, LENIENT_READINGS } from '../../emulator/graph/readings.ts';
 import { startEmulator } from '../../emulator/index.ts';
 import { exitWithParent, report } from './children.ts';
 
@@ -11,6 +12,8 @@ export interface HostInput {
   /** Graph's real throttling (medium tenant: 5,000 RU / 10 s, keyCredentials lists 150 / min), or none. */
   throttle: boolean;
   latencyMs: number;
+  /** Graph's disputed behaviours (emulator/graph/readings.ts); default the lenient readings the plan was tuned on. */
+  readings?: Partial<GraphReadings>;
 }
 
 export interface HostReady {
@@ -35,7 +38,10 @@ const started = performance.now();
 const emulator = await startEmulator({
   // Graph sizes tenants by users; the benchmark pins the medium budget whatever the generated user count.
   tenants: [{ seed: input.seed, apps: input.apps, size: 'medium' }],
-  graph: input.throttle ? {} : { throttle: { enabled: false } },
+  graph: {
+    ...(input.throttle ? {} : { throttle: { enabled: false } }),
+    readings: input.readings ?? LENIENT_READINGS,
+  },
 });
 if (input.latencyMs > 0) emulator.control.injectFaults({ latencyMs: input.latencyMs });
 const tenant = emulator.tenants[0]!;
