@@ -31,6 +31,12 @@ export function audienceFamily(pathname: string): ResourceKind {
   return 'origin';
 }
 
+/**
+ * Whether a token for `audience` is good at an API of `family`. The emulator's own origin is the audience of a
+ * custom cloud whose Graph and ARM both live there (Lanyard asks for it rather than send a token for
+ * Microsoft's Graph to another host), so it is accepted by every API the emulator serves.
+ */
 export function audienceAccepted(family: ResourceKind, audience: string, origin: string): boolean {
-  return resourceKind(audience, origin) === family;
+  const kind = resourceKind(audience, origin);
+  return kind === family || kind === 'origin';
 }

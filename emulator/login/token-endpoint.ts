@@ -156,7 +156,8 @@ export function createTokenEndpoint(deps: TokenEndpointDeps) {
       appDisplayName: displayName,
       servicePrincipalId: sp.object.id ?? '',
       audience: resource,
-      roles: kind === 'graph' ? sp.grantedGraphRoles : [],
+      // A token for the emulator's origin is a custom cloud's Graph token too.
+      roles: kind === 'graph' || kind === 'origin' ? sp.grantedGraphRoles : [],
       authMethod: check.type === 'clientSecret' ? '1' : '2',
     });
     record.success = true;

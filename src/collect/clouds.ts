@@ -1,25 +1,29 @@
-// Microsoft's clouds as the collectors see them: login, Graph and ARM hosts, and the Graph token scope.
-import { type CloudEndpoints, type CloudName, KNOWN_CLOUDS } from '../core/integration-config.ts';
+// Microsoft's clouds as the collectors see them: login, Graph and ARM hosts, and the token scopes.
+import {
+  armAudienceOf,
+  type CloudEndpoints,
+  type CloudName,
+  graphAudienceOf,
+  KNOWN_CLOUDS,
+} from '../core/integration-config.ts';
 
 export type { CloudEndpoints, CloudName };
 export { KNOWN_CLOUDS };
 
-/** Graph's `.default` scope per national cloud (learn.microsoft.com/graph/deployments). */
-const GRAPH_SCOPES: Record<Exclude<CloudName, 'custom'>, string> = {
-  public: 'https://graph.microsoft.com/.default',
-  usgov: 'https://graph.microsoft.us/.default',
-  china: 'https://microsoftgraph.chinacloudapi.cn/.default',
-};
+type CloudFor<K extends keyof CloudEndpoints> = Pick<CloudEndpoints, K> & Partial<CloudEndpoints>;
 
 /**
- * The scope to ask the token endpoint for. A custom cloud (the emulator, a sovereign stand-in) mints tokens
- * for the public Graph resource unless told otherwise, as Entra does for Graph behind a private host.
+ * The scope to ask the token endpoint for: Graph's `.default` scope of the national cloud
+ * (learn.microsoft.com/graph/deployments), or a custom cloud's own Graph audience, never Microsoft's public
+ * Graph: such a token would be sent to the custom host, which could replay it against the real Graph.
  */
-export function graphScopeFor(cloud: { name?: CloudName; graphUrl: string }, custom?: string): string {
-  if (cloud.name && cloud.name !== 'custom') return GRAPH_SCOPES[cloud.name];
-  const known = Object.values(KNOWN_CLOUDS).find((c) => sameOrigin(c.graphUrl, cloud.graphUrl));
-  if (known) return GRAPH_SCOPES[known.name as Exclude<CloudName, 'custom'>];
-  return custom ?? GRAPH_SCOPES.public;
+export function graphScopeFor(cloud: CloudFor<'graphUrl'>): string {
+  return `${graphAudienceOf(cloud)}/.default`;
+}
+
+/** The same for Azure Resource Manager. */
+export function armScopeFor(cloud: CloudFor<'armUrl'>): string {
+  return `${armAudienceOf(cloud)}/.default`;
 }
 
 /** True when the login host is one of Microsoft's, where MSAL's instance discovery works. */

@@ -42,9 +42,48 @@ test('a custom cloud keeps explicit https endpoints and its CA file', () => {
     loginUrl: 'https://127.0.0.1:8443',
     graphUrl: 'https://127.0.0.1:8443',
     armUrl: 'https://127.0.0.1:8443',
+    graphAudience: 'https://127.0.0.1:8443',
+    armAudience: 'https://127.0.0.1:8443',
     caFile: '/tmp/ca.pem',
   });
 });
+
+const custom: RawIntegrationInput = {
+  ...base,
+  cloud: 'custom',
+  loginUrl: 'https://login.sovereign.example',
+  graphUrl: 'https://graph.sovereign.example/api',
+  armUrl: 'https://arm.sovereign.example:8443',
+};
+
+test("a custom cloud's audiences default to its Graph and ARM origins", () => {
+  const { cloud } = validateIntegrationInput(custom);
+  assert.equal(cloud.graphAudience, 'https://graph.sovereign.example');
+  assert.equal(cloud.armAudience, 'https://arm.sovereign.example:8443');
+});
+
+test('a custom cloud keeps explicit audiences that name its own hosts, or no host', () => {
+  const { cloud } = validateIntegrationInput({
+    ...custom,
+    graphAudience: 'https://graph.sovereign.example/',
+    armAudience: 'api://sovereign-arm',
+  });
+  assert.equal(cloud.graphAudience, 'https://graph.sovereign.example/');
+  assert.equal(cloud.armAudience, 'api://sovereign-arm');
+});
+
+test("Microsoft's clouds carry their standard audiences", () => {
+  const usgov = validateIntegrationInput({ ...base, cloud: 'usgov' }).cloud;
+  assert.equal(usgov.graphAudience, 'https://graph.microsoft.us');
+  assert.equal(usgov.armAudience, 'https://management.usgovcloudapi.net');
+});
+
+const customUrls = {
+  cloud: 'custom',
+  loginUrl: 'https://127.0.0.1:8443',
+  graphUrl: 'https://127.0.0.1:8443',
+  armUrl: 'https://127.0.0.1:8443',
+};
 
 const rejected: Array<[string, RawIntegrationInput, RegExp]> = [
   ['missing name', { ...base, name: undefined }, /--name is required/],
@@ -65,6 +104,41 @@ const rejected: Array<[string, RawIntegrationInput, RegExp]> = [
     'custom cloud over http',
     { ...base, cloud: 'custom', loginUrl: 'http://x', graphUrl: 'https://x', armUrl: 'https://x' },
     /must use https/,
+  ],
+  [
+    "custom cloud asking for Microsoft's public Graph audience",
+    { ...base, ...customUrls, graphAudience: 'https://graph.microsoft.com' },
+    /--graph-audience "https:\/\/graph\.microsoft\.com" names another host than --graph-url/,
+  ],
+  [
+    "custom cloud asking for Microsoft Graph's app id",
+    { ...base, ...customUrls, graphAudience: '00000003-0000-0000-c000-000000000000' },
+    /names another host/,
+  ],
+  [
+    "custom cloud asking for Microsoft's ARM audience",
+    { ...base, ...customUrls, armAudience: 'https://management.core.windows.net/' },
+    /--arm-audience .* names another host than --arm-url/,
+  ],
+  [
+    'custom cloud whose audience names another of its hosts',
+    { ...base, ...customUrls, graphAudience: 'https://127.0.0.1:9443' },
+    /names another host/,
+  ],
+  [
+    'audience given as a scope',
+    { ...base, ...customUrls, graphAudience: 'https://127.0.0.1:8443/.default' },
+    /is a scope, not an audience/,
+  ],
+  [
+    'audience with control characters',
+    { ...base, ...customUrls, graphAudience: 'api://x\u001b[2J' },
+    /neither a URI nor an application id/,
+  ],
+  [
+    'audience flag on a Microsoft cloud',
+    { ...base, cloud: 'usgov', graphAudience: 'https://graph.microsoft.com' },
+    /--graph-audience is only for --cloud custom/,
   ],
   [
     'custom cloud without graph url',

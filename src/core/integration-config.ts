@@ -17,31 +17,142 @@ export interface CloudEndpoints {
   loginUrl: string;
   graphUrl: string;
   armUrl: string;
+  /**
+   * The resource Graph tokens are issued for (scope `<audience>/.default`). Set on every integration created
+   * since audiences became settings; an older custom cloud without it uses its Graph URL's origin.
+   */
+  graphAudience?: string;
+  /** The same for Azure Resource Manager. */
+  armAudience?: string;
   /** PEM bundle to trust for this cloud's TLS (custom clouds, TLS-inspecting proxies). */
   caFile?: string;
 }
 
+type KnownCloud = Required<Omit<CloudEndpoints, 'caFile'>>;
+
 /** Microsoft's national clouds (learn.microsoft.com/graph/deployments). */
-export const KNOWN_CLOUDS: Record<Exclude<CloudName, 'custom'>, CloudEndpoints> = {
+export const KNOWN_CLOUDS: Record<Exclude<CloudName, 'custom'>, KnownCloud> = {
   public: {
     name: 'public',
     loginUrl: 'https://login.microsoftonline.com',
     graphUrl: 'https://graph.microsoft.com',
     armUrl: 'https://management.azure.com',
+    graphAudience: 'https://graph.microsoft.com',
+    armAudience: 'https://management.azure.com',
   },
   usgov: {
     name: 'usgov',
     loginUrl: 'https://login.microsoftonline.us',
     graphUrl: 'https://graph.microsoft.us',
     armUrl: 'https://management.usgovcloudapi.net',
+    graphAudience: 'https://graph.microsoft.us',
+    armAudience: 'https://management.usgovcloudapi.net',
   },
   china: {
     name: 'china',
     loginUrl: 'https://login.chinacloudapi.cn',
     graphUrl: 'https://microsoftgraph.chinacloudapi.cn',
     armUrl: 'https://management.chinacloudapi.cn',
+    graphAudience: 'https://microsoftgraph.chinacloudapi.cn',
+    armAudience: 'https://management.chinacloudapi.cn',
   },
 };
+
+const GRAPH_HOSTS = [
+  'graph.microsoft.com',
+  'canary.graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+  'graph.microsoft.de',
+];
+const ARM_HOSTS = [
+  'management.azure.com',
+  'management.core.windows.net',
+  'management.usgovcloudapi.net',
+  'management.core.usgovcloudapi.net',
+  'management.chinacloudapi.cn',
+  'management.core.chinacloudapi.cn',
+  'management.microsoftazure.de',
+  'management.core.cloudapi.de',
+];
+const AAD_GRAPH_HOSTS = ['graph.windows.net', 'graph.chinacloudapi.cn', 'graph.cloudapi.de'];
+
+/**
+ * Microsoft resources whose tokens may go to more hosts than the one their name shows, or that name no host
+ * at all: an app id is the same resource in every national cloud, and ARM also answers for its classic
+ * `management.core.*` resource ids. Any other http(s) audience may go to its own host only.
+ */
+const MICROSOFT_RESOURCE_HOSTS = new Map<string, readonly string[]>([
+  ['00000003-0000-0000-c000-000000000000', GRAPH_HOSTS], // Microsoft Graph's app id
+  ['797f4846-ba00-4fd7-ba43-dac1f8f63013', ARM_HOSTS], // Windows Azure Service Management API's app id
+  ['00000002-0000-0000-c000-000000000000', AAD_GRAPH_HOSTS], // the retired Azure AD Graph's app id
+  ['https://management.core.windows.net', ['management.core.windows.net', 'management.azure.com']],
+  [
+    'https://management.core.usgovcloudapi.net',
+    ['management.core.usgovcloudapi.net', 'management.usgovcloudapi.net'],
+  ],
+  [
+    'https://management.core.chinacloudapi.cn',
+    ['management.core.chinacloudapi.cn', 'management.chinacloudapi.cn'],
+  ],
+]);
+
+/** Microsoft's Graph and ARM resources in every cloud, by URI and by app id: never a custom cloud's. */
+export const MICROSOFT_AUDIENCES: readonly string[] = [
+  ...new Set([
+    ...[...GRAPH_HOSTS, ...ARM_HOSTS, ...AAD_GRAPH_HOSTS].map((host) => `https://${host}`),
+    ...MICROSOFT_RESOURCE_HOSTS.keys(),
+  ]),
+];
+
+/**
+ * The hosts a token for `audience` (a resource, or a `<resource>/.default` scope) may be sent to, or null
+ * when the audience names no host (an app id URI such as api://…, a custom API's app id): nothing to bind.
+ */
+export function audienceHosts(audience: string): readonly string[] | null {
+  const resource = audience
+    .trim()
+    .toLowerCase()
+    .replace(/\/\.default$/, '')
+    .replace(/\/+$/, '');
+  const known = MICROSOFT_RESOURCE_HOSTS.get(resource);
+  if (known) return known;
+  if (!/^https?:\/\//.test(resource)) return null;
+  try {
+    return [new URL(resource).host];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a token for `audience` may be sent to `url`: only to a host the audience names. A token is a bearer
+ * credential: whoever receives one can replay it against the resource it was issued for.
+ */
+export function audienceAllows(audience: string, url: string): boolean {
+  const hosts = audienceHosts(audience);
+  if (!hosts) return true;
+  try {
+    return hosts.includes(new URL(url).host);
+  } catch {
+    return false;
+  }
+}
+
+type CloudFor<K extends keyof CloudEndpoints> = Pick<CloudEndpoints, K> & Partial<CloudEndpoints>;
+
+/** The resource an integration's Graph tokens are issued for; Microsoft's clouds always use their own. */
+export function graphAudienceOf(cloud: CloudFor<'graphUrl'>): string {
+  if (cloud.name && cloud.name !== 'custom') return KNOWN_CLOUDS[cloud.name].graphAudience;
+  return cloud.graphAudience ?? new URL(cloud.graphUrl).origin;
+}
+
+/** The resource an integration's ARM tokens are issued for; Microsoft's clouds always use their own. */
+export function armAudienceOf(cloud: CloudFor<'armUrl'>): string {
+  if (cloud.name && cloud.name !== 'custom') return KNOWN_CLOUDS[cloud.name].armAudience;
+  return cloud.armAudience ?? new URL(cloud.armUrl).origin;
+}
 
 /** References to Lanyard's own sign-in material; never the material itself. */
 export interface AuthSettings {
@@ -73,6 +184,8 @@ export interface RawIntegrationInput {
   loginUrl?: string;
   graphUrl?: string;
   armUrl?: string;
+  graphAudience?: string;
+  armAudience?: string;
   caFile?: string;
 }
 
@@ -102,14 +215,50 @@ function httpsUrl(value: string | undefined, flag: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+// Printable ASCII only: the audience is shown back by `integration show` and sent in a form field.
+const APP_ID_URI = /^[a-z][a-z0-9+.-]*:[\x21-\x7e]+$/i;
+
+/**
+ * A custom cloud's audience for one API: the one given, else the API URL's origin (what a stand-in such as
+ * the emulator issues tokens for). Refused when it names another host than the API's, so that a token for
+ * Microsoft's Graph is never requested for, and sent to, someone else's.
+ */
+function customAudience(value: string | undefined, flag: string, apiUrl: string, urlFlag: string): string {
+  const origin = new URL(apiUrl).origin;
+  if (value === undefined || value.trim() === '') return origin;
+  const audience = value.trim();
+  if (/\/\.default$/i.test(audience)) {
+    throw new InvalidInput(`${flag} "${audience}" is a scope, not an audience`, {
+      fix: `give the resource without "/.default", e.g. ${flag} ${audience.replace(/\/\.default$/i, '')}`,
+    });
+  }
+  if (!GUID.test(audience) && !APP_ID_URI.test(audience)) {
+    throw new InvalidInput(`${flag} "${audience}" is neither a URI nor an application id`, {
+      fix: `give the resource its tokens are issued for, e.g. ${flag} ${origin} (the default)`,
+    });
+  }
+  if (!audienceAllows(audience, apiUrl)) {
+    throw new InvalidInput(
+      `${flag} "${audience}" names another host than ${urlFlag} ${apiUrl}: Lanyard sends a token only to the host its audience names`,
+      { fix: `leave out ${flag} (it defaults to ${origin}), or give the audience ${origin} accepts` },
+    );
+  }
+  return audience;
+}
+
 function resolveCloud(raw: RawIntegrationInput): CloudEndpoints {
   const name = (raw.cloud ?? 'public') as CloudName;
   if (name === 'custom') {
+    const loginUrl = httpsUrl(raw.loginUrl, '--login-url');
+    const graphUrl = httpsUrl(raw.graphUrl, '--graph-url');
+    const armUrl = httpsUrl(raw.armUrl, '--arm-url');
     return {
       name,
-      loginUrl: httpsUrl(raw.loginUrl, '--login-url'),
-      graphUrl: httpsUrl(raw.graphUrl, '--graph-url'),
-      armUrl: httpsUrl(raw.armUrl, '--arm-url'),
+      loginUrl,
+      graphUrl,
+      armUrl,
+      graphAudience: customAudience(raw.graphAudience, '--graph-audience', graphUrl, '--graph-url'),
+      armAudience: customAudience(raw.armAudience, '--arm-audience', armUrl, '--arm-url'),
       ...(raw.caFile ? { caFile: raw.caFile } : {}),
     };
   }
@@ -118,6 +267,16 @@ function resolveCloud(raw: RawIntegrationInput): CloudEndpoints {
     throw new InvalidInput(`unknown cloud "${raw.cloud}"`, {
       fix: 'use --cloud public, usgov, china or custom',
     });
+  }
+  for (const [flag, value] of [
+    ['--graph-audience', raw.graphAudience],
+    ['--arm-audience', raw.armAudience],
+  ] as const) {
+    if (value !== undefined) {
+      throw new InvalidInput(`${flag} is only for --cloud custom: ${name} uses Microsoft's own audiences`, {
+        fix: `leave out ${flag}`,
+      });
+    }
   }
   return { ...known, ...(raw.caFile ? { caFile: raw.caFile } : {}) };
 }

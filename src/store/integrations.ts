@@ -17,7 +17,15 @@ export function createIntegrations(db: Db, guard: () => void): Store['integratio
         tenantId: input.tenantId,
         clientId: input.clientId,
         auth: pick(input.auth, ['method', 'secretEnv', 'certificatePath', 'tokenFile']),
-        cloud: pick(input.cloud, ['name', 'loginUrl', 'graphUrl', 'armUrl', 'caFile']),
+        cloud: pick(input.cloud, [
+          'name',
+          'loginUrl',
+          'graphUrl',
+          'armUrl',
+          'graphAudience',
+          'armAudience',
+          'caFile',
+        ]),
       } as const;
       try {
         const [created] = await db.insert(integrations).values(row).returning();

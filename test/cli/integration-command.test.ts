@@ -56,6 +56,69 @@ test('integration create, list, show and delete round-trip', async () => {
   assert.match(gone.stderr, /^error: no integration named "prod"\n {2}fix: /);
 });
 
+const customCloud = (graph: string, arm: string) => [
+  '--cloud',
+  'custom',
+  '--login-url',
+  'https://127.0.0.1:8443',
+  '--graph-url',
+  graph,
+  '--arm-url',
+  arm,
+];
+
+test('a custom cloud stores its Graph and ARM audiences, by default the origins of its URLs', async () => {
+  const explicit = await runCli(
+    [
+      ...createArgs('sovereign', CLIENT),
+      '--auth',
+      'azure-cli',
+      ...customCloud('https://graph.sovereign.example/api', 'https://arm.sovereign.example'),
+      '--graph-audience',
+      'https://graph.sovereign.example/',
+      '--arm-audience',
+      'api://sovereign-arm',
+    ],
+    env(),
+  );
+  assert.equal(explicit.code, 0, explicit.stderr);
+  const defaulted = await runCli(
+    [
+      ...createArgs('emulated', CLIENT),
+      '--auth',
+      'azure-cli',
+      ...customCloud('https://127.0.0.1:8443', 'https://127.0.0.1:9443/arm'),
+    ],
+    env(),
+  );
+  assert.equal(defaulted.code, 0, defaulted.stderr);
+
+  const listed = await runCli(['integration', 'list', '--json'], env());
+  const clouds = Object.fromEntries(
+    JSON.parse(listed.stdout).map((i: { name: string; cloud: unknown }) => [i.name, i.cloud]),
+  );
+  assert.deepEqual(clouds.sovereign, {
+    name: 'custom',
+    loginUrl: 'https://127.0.0.1:8443',
+    graphUrl: 'https://graph.sovereign.example/api',
+    armUrl: 'https://arm.sovereign.example',
+    graphAudience: 'https://graph.sovereign.example/',
+    armAudience: 'api://sovereign-arm',
+  });
+  assert.equal(clouds.emulated.graphAudience, 'https://127.0.0.1:8443');
+  assert.equal(clouds.emulated.armAudience, 'https://127.0.0.1:9443');
+
+  const shown = await runCli(['integration', 'show', 'sovereign'], env());
+  assert.match(
+    shown.stdout,
+    /audiences: graph https:\/\/graph\.sovereign\.example\/, arm api:\/\/sovereign-arm/,
+  );
+
+  for (const name of ['sovereign', 'emulated']) {
+    assert.equal((await runCli(['integration', 'delete', name], env())).code, 0);
+  }
+});
+
 const badInputs: Array<{ name: string; args: string[]; code: number; message: RegExp }> = [
   {
     name: 'client id that is not a GUID',
@@ -80,6 +143,38 @@ const badInputs: Array<{ name: string; args: string[]; code: number; message: Re
     ],
     code: EXIT_CODES.LANYARD_INVALID_INPUT,
     message: /must use https/,
+  },
+  {
+    name: "custom cloud asking for a token for Microsoft's public Graph",
+    args: [
+      ...createArgs('x', CLIENT),
+      '--auth',
+      'azure-cli',
+      ...customCloud('https://127.0.0.1:8443', 'https://127.0.0.1:8443'),
+      '--graph-audience',
+      'https://graph.microsoft.com',
+    ],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /--graph-audience "https:\/\/graph\.microsoft\.com" names another host than --graph-url/,
+  },
+  {
+    name: "custom cloud asking for a token for Microsoft's ARM",
+    args: [
+      ...createArgs('x', CLIENT),
+      '--auth',
+      'azure-cli',
+      ...customCloud('https://127.0.0.1:8443', 'https://127.0.0.1:8443'),
+      '--arm-audience',
+      'https://management.azure.com',
+    ],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /--arm-audience "https:\/\/management\.azure\.com" names another host than --arm-url/,
+  },
+  {
+    name: 'an audience on a Microsoft cloud',
+    args: [...createArgs('x', CLIENT), '--auth', 'azure-cli', '--graph-audience', 'https://graph.example'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /--graph-audience is only for --cloud custom/,
   },
   {
     name: 'unknown integration for scan',

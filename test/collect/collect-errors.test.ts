@@ -11,7 +11,7 @@ import { collectInventory } from '../../src/collect/graph/collector.ts';
 import { createCredential } from '../../src/collect/graph/credential.ts';
 import { createGraphTransport } from '../../src/collect/graph/transport.ts';
 import type { LanyardError } from '../../src/core/errors.ts';
-import { GRAPH_SCOPE, scannerTransport } from './helpers.ts';
+import { graphScope, scannerTransport } from './helpers.ts';
 
 let emu: RunningEmulator;
 before(async () => {
@@ -172,7 +172,7 @@ test('a closed port is Unreachable', async () => {
   const transport = createGraphTransport({
     graphUrl: origin,
     credential,
-    scope: GRAPH_SCOPE,
+    scope: graphScope(origin),
     budget: { resourceUnitsPerWindow: 3500, windowMs: 10_000 },
   });
   const error = await scanError(transport);
@@ -190,7 +190,7 @@ test('a certificate from an untrusted CA is TlsUntrusted, at login and at Graph'
     createGraphTransport({
       graphUrl: emu.graphUrl,
       credential,
-      scope: GRAPH_SCOPE,
+      scope: graphScope(emu.graphUrl),
       caPem: emu.caCertPem,
       budget: { resourceUnitsPerWindow: 3500, windowMs: 10_000 },
     }),

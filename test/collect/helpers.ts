@@ -8,7 +8,8 @@ import { createGraphTransport, type GraphTransportOptions } from '../../src/coll
 import type { IdentityFact } from '../../src/core/facts.ts';
 import type { Credential, Identity, Owner } from '../../src/core/inventory.ts';
 
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+/** A custom cloud's Graph scope: its own origin, never Microsoft's public Graph (Lanyard refuses that). */
+export const graphScope = (graphUrl: string) => `${new URL(graphUrl).origin}/.default`;
 
 /** Shrunk throttle window so pacing is exercised in milliseconds, not seconds. */
 export const FAST_THROTTLE = { windowMs: 1000, budgets: { small: 400, medium: 600, large: 900 } };
@@ -35,7 +36,7 @@ export function scannerTransport(
   return createGraphTransport({
     graphUrl: emu.graphUrl,
     credential,
-    scope: GRAPH_SCOPE,
+    scope: graphScope(emu.graphUrl),
     caPem: emu.caCertPem,
     caFile: emu.caCertPath,
     budget: { resourceUnitsPerWindow: FAST_THROTTLE.budgets.small, windowMs: FAST_THROTTLE.windowMs },

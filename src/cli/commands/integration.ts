@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidInput, NotFound } from '../../core/errors.ts';
 import { inertJson } from '../../core/inert-text.ts';
-import { validateIntegrationInput } from '../../core/integration-config.ts';
+import { armAudienceOf, graphAudienceOf, validateIntegrationInput } from '../../core/integration-config.ts';
 import type { Integration } from '../../store/index.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
@@ -34,6 +34,14 @@ export function registerIntegration(program: Command): void {
     .option('--login-url <url>', 'custom cloud: login endpoint')
     .option('--graph-url <url>', 'custom cloud: Microsoft Graph endpoint')
     .option('--arm-url <url>', 'custom cloud: Azure Resource Manager endpoint')
+    .option(
+      '--graph-audience <resource>',
+      "custom cloud: resource its Graph tokens are issued for (default: the --graph-url's origin)",
+    )
+    .option(
+      '--arm-audience <resource>',
+      "custom cloud: resource its ARM tokens are issued for (default: the --arm-url's origin)",
+    )
     .option('--ca-file <file>', 'PEM bundle to trust for TLS')
     .option('--json', 'print the integration as JSON')
     .action(async (provider: string, options) => {
@@ -90,6 +98,7 @@ export function registerIntegration(program: Command): void {
         `client id: ${found.clientId}`,
         `auth:      ${describeAuth(found)}`,
         `cloud:     ${found.cloud.name} (login ${found.cloud.loginUrl}, graph ${found.cloud.graphUrl})`,
+        `audiences: graph ${graphAudienceOf(found.cloud)}, arm ${armAudienceOf(found.cloud)}`,
         ...(found.cloud.caFile ? [`ca file:   ${found.cloud.caFile}`] : []),
         `scans:     ${scans.length}`,
       ];

@@ -70,7 +70,7 @@ function transport(agent: MockAgent, extra: Partial<GraphTransportOptions> = {})
   return createGraphTransport({
     graphUrl: GRAPH,
     credential: credential().credential,
-    scope: 'https://graph.microsoft.com/.default',
+    scope: `${GRAPH}/.default`,
     budget: { resourceUnitsPerWindow: 5000, windowMs: 10_000 },
     retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
     dispatcher: agent,
