@@ -54,7 +54,12 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
       credential,
       scope: graphScopeFor(integration.cloud),
       ...(caFile ? { caPem: readCaFile(caFile), caFile } : {}),
-      budget: { resourceUnitsPerWindow: settings.resourceUnitsPer10s, windowMs: 10_000 },
+      // Graph counts the budget per app in a tenant: scans of one process for the same pair share it.
+      budget: {
+        resourceUnitsPerWindow: settings.resourceUnitsPer10s,
+        windowMs: 10_000,
+        key: `${integration.tenantId}/${integration.clientId}`,
+      },
       ...(settings.maxInFlight ? { maxInFlight: settings.maxInFlight } : {}),
     });
     try {

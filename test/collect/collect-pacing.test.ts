@@ -37,3 +37,31 @@ test('a scan needing several windows of quota is paced without a 429', async () 
   assert.equal(result.counts.applications, truth.counts.applications);
   assert.equal(result.counts.servicePrincipals, truth.counts.servicePrincipals);
 });
+
+test('two scans of one tenant and app in one process share its budget: still no 429', async () => {
+  const quota = 20;
+  const shared = await startEmulator({
+    tenants: [{ seed: 9, apps: 60, size: 'small' }],
+    graph: { throttle: { windowMs: WINDOW_MS, budgets: { small: quota } } },
+  });
+  const key = `${shared.scanner.tenantId}/${shared.scanner.clientId}`;
+  const scan = async () => {
+    const transport = scannerTransport(shared, {
+      transport: { budget: { resourceUnitsPerWindow: quota, windowMs: WINDOW_MS, key }, maxInFlight: 8 },
+    });
+    try {
+      await collectInventory({ transport, onFacts: async () => {} });
+    } finally {
+      await transport.close();
+    }
+  };
+  try {
+    // Each with a budget of its own, the two would spend Graph's quota twice over and draw 429s.
+    await Promise.all([scan(), scan()]);
+    const log = shared.control.requestLog({ appId: shared.scanner.clientId });
+    assert.ok(log.reduce((sum, r) => sum + r.resourceUnits, 0) > 4 * quota, 'several windows of quota');
+    assert.equal(log.filter((r) => r.throttled).length, 0, 'one shared budget keeps both under the quota');
+  } finally {
+    await shared.close();
+  }
+});

@@ -7,10 +7,10 @@ import { bulkhead } from 'cockatiel';
 import type { Dispatcher } from 'undici';
 import { AuthFailed, UpstreamFailed } from '../../core/errors.ts';
 import { type BatchRequest, runBatch } from './batch.ts';
-import { createGraphBudget } from './budget.ts';
 import { estimateCost } from './cost.ts';
 import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
 import { createGraphAgent, type Exchange, exchange } from './http-exchange.ts';
+import { createLimiters, requestClass } from './limiters.ts';
 import {
   backoffDelay,
   createRetryPolicy,
@@ -47,8 +47,11 @@ export interface GraphTransportOptions {
   caPem?: string;
   /** Named in the fix when a certificate is not trusted. */
   caFile?: string;
-  /** Graph's RU quota per app+tenant: 3,500 / 5,000 / 8,000 per 10 s for S / M / L tenants. */
-  budget: { resourceUnitsPerWindow: number; windowMs: number; headroom?: number };
+  /**
+   * Graph's RU quota per app+tenant: 3,500 / 5,000 / 8,000 per 10 s for S / M / L tenants. With a `key`
+   * (`tenant/app`), every transport of this process naming the same key shares the budget, as Graph does.
+   */
+  budget: { resourceUnitsPerWindow: number; windowMs: number; headroom?: number; key?: string };
   keyCredentialsPerMinute?: number;
   /** Requests in flight at once (default 16); also the number of keep-alive connections. */
   maxInFlight?: number;
@@ -66,17 +69,19 @@ export interface GraphTransportOptions {
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
   const base = new URL(options.graphUrl.replace(/\/+$/, '')).href.replace(/\/+$/, '');
   const origin = new URL(base).origin;
+  // First, so a scope whose audience names another host fails before anything is opened or signed in.
+  const tokens = createTokenSource(options.credential, options.scope, origin);
   const version = options.version ?? 'v1.0';
   const timer = options.timer ?? systemTimer;
   const maxInFlight = options.maxInFlight ?? 16;
   const ownAgent = options.dispatcher ? null : createGraphAgent(maxInFlight, options.caPem);
   const dispatcher = options.dispatcher ?? ownAgent!;
-  const budget = createGraphBudget({
+  const limiters = createLimiters({
     ...options.budget,
     keyCredentialsPerMinute: options.keyCredentialsPerMinute,
     timer,
   });
-  const tokens = createTokenSource(options.credential, options.scope);
+  const budget = limiters.directory;
   const retrySettings = resolveRetrySettings(options.retry);
   const policy = createRetryPolicy(retrySettings);
   const slots = bulkhead(maxInFlight, Number.POSITIVE_INFINITY);
@@ -115,7 +120,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     const { signal } = req.options;
     return slots.execute(async () => {
       const token = await tokens.current();
-      const lease = await budget.acquire(req.cost, signal);
+      const limiter = limiters.for(requestClass(req.url), req.cost);
+      const lease = await limiter.budget.acquire(limiter.cost, signal);
       const started = timer.now();
       counters.requests += 1;
       let response: Exchange;
@@ -143,10 +149,13 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const header = Number(response.headers['x-ms-resource-unit']);
       const charged = Number.isFinite(header) && header > 0 && req.countUnits !== false ? header : null;
       const percentage = Number(response.headers['x-ms-throttle-limit-percentage']);
-      budget.learn(req.cost, {
-        resourceUnits: charged,
-        limitPercentage: Number.isFinite(percentage) && percentage > 0 ? percentage : null,
-      });
+      // Graph's RU headers describe the directory budget; a reports request only counts as one request.
+      if (limiter.budget === limiters.directory) {
+        limiter.budget.learn(limiter.cost, {
+          resourceUnits: charged,
+          limitPercentage: Number.isFinite(percentage) && percentage > 0 ? percentage : null,
+        });
+      }
       const units = charged ?? req.cost.resourceUnits;
       if (req.countUnits !== false) counters.resourceUnits += units;
       emit({
@@ -170,7 +179,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
               1000,
               backoffDelay(attemptNo + 1, retrySettings, null, () => 1),
             );
-          budget.pause(wait);
+          limiter.budget.pause(wait);
           emit({ type: 'throttled', method: req.method, path, retryAfterMs: wait });
           throw new RetryableFailure('throttled', normaliseGraphError(429, response.text, context));
         }
@@ -294,6 +303,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     tokenTenantId: () => tokens.tenantId(),
     stats: () => ({ ...counters }),
     async close() {
+      limiters.release();
       await ownAgent?.close();
     },
   };

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFakeTimer } from './fake-timer.ts';
+import { createLimiters, REPORTS_LIMIT, requestClass } from './limiters.ts';
+
+const BUDGET = { resourceUnitsPerWindow: 100, windowMs: 1000, headroom: 0 };
+const directoryCost = { resourceUnits: 2, keyCredentials: false };
+
+test('requests are classed by the limit Graph counts them against', () => {
+  const cases: Array<[string, string]> = [
+    ['https://graph.microsoft.com/v1.0/applications?$top=999', 'directory'],
+    ['https://graph.microsoft.com/beta/reports/servicePrincipalSignInActivities', 'reports'],
+    ['https://graph.microsoft.com/v1.0/auditLogs/signIns?$filter=x', 'reports'],
+    ['https://graph.microsoft.com/v1.0/AuditLogs/directoryAudits', 'reports'],
+    ['https://graph.microsoft.com/v1.0/servicePrincipals/reports-app/owners', 'directory'],
+  ];
+  for (const [url, cls] of cases) assert.equal(requestClass(url), cls, url);
+});
+
+test('transports naming the same tenant and app share one budget, until the last lets go', () => {
+  const timer = createFakeTimer();
+  const first = createLimiters({ ...BUDGET, key: 'T1/App', timer });
+  const second = createLimiters({ ...BUDGET, key: 't1/app', timer });
+  const other = createLimiters({ ...BUDGET, key: 't2/app', timer });
+  const unkeyed = createLimiters({ ...BUDGET, timer });
+  assert.equal(first.directory, second.directory, 'keys compare case-insensitively, as ids do');
+  assert.notEqual(first.directory, other.directory);
+  assert.notEqual(first.directory, unkeyed.directory);
+  first.release();
+  assert.equal(createLimiters({ ...BUDGET, key: 't1/app', timer }).directory, second.directory);
+  second.release();
+  second.release(); // twice is once
+  other.release();
+});
+
+test('a shared budget spent by one transport holds the other back', async () => {
+  const timer = createFakeTimer();
+  const a = createLimiters({ ...BUDGET, key: 'shared/x', timer });
+  const b = createLimiters({ ...BUDGET, key: 'shared/x', timer });
+  for (let i = 0; i < 50; i++) (await a.directory.acquire(directoryCost)).release();
+  let granted = false;
+  void b.directory.acquire(directoryCost).then(() => {
+    granted = true;
+  });
+  await timer.advance(0);
+  assert.equal(granted, false, 'the 100 RU are spent by the other transport');
+  await timer.advance(20);
+  assert.equal(granted, true);
+  a.release();
+  b.release();
+});
+
+test('reports requests wait on their own limit of 5 per 10 s, not on resource units', async () => {
+  const timer = createFakeTimer();
+  const limiters = createLimiters({ ...BUDGET, timer });
+  const report = limiters.for('reports', directoryCost);
+  assert.deepEqual(report.cost, { resourceUnits: 1, keyCredentials: false });
+  assert.notEqual(report.budget, limiters.directory);
+  const granted: number[] = [];
+  for (let i = 0; i < REPORTS_LIMIT.requestsPerWindow + 1; i++) {
+    void report.budget.acquire(report.cost).then((lease) => {
+      granted.push(timer.now());
+      lease.release();
+    });
+  }
+  await timer.advance(0);
+  assert.equal(granted.length, 5);
+  await timer.advance(REPORTS_LIMIT.windowMs / 5);
+  assert.deepEqual(granted.slice(5), [2000], 'the sixth waits for one request of refill');
+  assert.equal(limiters.for('directory', directoryCost).budget, limiters.directory);
+  limiters.release();
+});
