@@ -1,11 +1,12 @@
 // JSON $batch for reads: 20 requests per call, each item judged on its own (Graph throttles and fails items
-// individually inside a 200 batch), throttled and failed items retried in a later batch (facts §4).
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthFailed, type LanyardError } from '../../core/errors.ts';
+// individually inside a 200 batch), throttled and failed items retried in a later batch (facts §4). The
+// rounds run under the transport's one retry policy (cockatiel): same attempts, backoff and 429 handling.
+import type { RetryPolicy } from 'cockatiel';
+import { AuthFailed } from '../../core/errors.ts';
 import type { BudgetLease, GraphBudget } from './budget.ts';
 import { estimateCost, type RequestCost } from './cost.ts';
 import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
-import { backoffDelay, type RetrySettings } from './retry.ts';
+import { RetryableFailure, withRetries } from './retry.ts';
 import type { TokenSource } from './token-source.ts';
 import type { RequestOptions, TransportEvent, TransportStats } from './transport-types.ts';
 
@@ -36,7 +37,8 @@ interface WireItem {
 export interface BatchDeps {
   url: string;
   options: RequestOptions;
-  settings: Required<RetrySettings>;
+  /** The transport's retry policy, without its per-request retry counting: items are counted here. */
+  policy: RetryPolicy;
   post(body: unknown, cost: RequestCost): Promise<{ responses?: WireItem[] }>;
   budget: GraphBudget;
   tokens: TokenSource;
@@ -69,79 +71,84 @@ async function runChunk<T>(
 ): Promise<void> {
   let todo = chunk;
   let reauthenticated = false;
-  for (let round = 1; todo.length > 0; round++) {
-    const costs = todo.map((item) => estimateCost('GET', item.url));
-    // Each item counts against the keyCredentials limit on its own; the RU of all items go in one take.
-    const keyLeases: BudgetLease[] = [];
-    const resourceUnits = costs.reduce((sum, c) => sum + c.resourceUnits, 0);
-    const token = await deps.tokens.current();
-    let reply: { responses?: WireItem[] };
-    try {
-      for (const cost of costs) {
-        if (cost.keyCredentials) {
-          keyLeases.push(
-            await deps.budget.acquire({ resourceUnits: 0, keyCredentials: true }, deps.options.signal),
-          );
+  await withRetries(
+    deps.policy,
+    async () => {
+      const costs = todo.map((item) => estimateCost('GET', item.url));
+      // Each item counts against the keyCredentials limit on its own; the RU of all items go in one take.
+      const keyLeases: BudgetLease[] = [];
+      const resourceUnits = costs.reduce((sum, c) => sum + c.resourceUnits, 0);
+      const token = await deps.tokens.current();
+      let reply: { responses?: WireItem[] };
+      try {
+        for (const cost of costs) {
+          if (cost.keyCredentials) {
+            keyLeases.push(
+              await deps.budget.acquire({ resourceUnits: 0, keyCredentials: true }, deps.options.signal),
+            );
+          }
         }
+        reply = await deps.post(
+          { requests: todo.map((i) => ({ id: i.id, method: 'GET', url: i.url })) },
+          { resourceUnits, keyCredentials: false },
+        );
+      } finally {
+        for (const lease of keyLeases) lease.release();
       }
-      reply = await deps.post(
-        { requests: todo.map((i) => ({ id: i.id, method: 'GET', url: i.url })) },
+      deps.counters.batchedRequests += todo.length;
+      const byId = new Map((reply.responses ?? []).map((r) => [String(r.id), r]));
+      const again: typeof todo = [];
+      let retry: RetryableFailure | null = null;
+      // What Graph charged for the items (x-ms-resource-unit of each, else our estimate).
+      let charged = 0;
+      for (const item of todo) {
+        const wire = byId.get(item.id);
+        const headers = lowerCase(wire?.headers ?? {});
+        const units = Number(headers['x-ms-resource-unit']);
+        charged += Number.isFinite(units) && units > 0 ? units : estimateCost('GET', item.url).resourceUnits;
+        const status = wire?.status ?? 500;
+        const context = { method: 'GET', path: item.url.split('?')[0]!, permission: deps.options.permission };
+        const bodyText = JSON.stringify(wire?.body ?? null);
+        const verdict = judgeResponse(status, headers);
+        if (verdict.kind === 'ok' || status === 404) {
+          answered.set(item.id, { id: item.id, status, headers, body: wire!.body as T });
+          continue;
+        }
+        if (verdict.kind === 'fail') throw normaliseGraphError(status, bodyText, context);
+        if (verdict.kind === 'reauthenticate') {
+          if (reauthenticated) throw normaliseGraphError(401, bodyText, context);
+          reauthenticated = true;
+          deps.emit({ type: 'token', reason: 'challenge' });
+          await deps.tokens.refresh(token.generation, verdict.claims);
+          retry ??= new RetryableFailure(
+            'reauthenticated',
+            new AuthFailed('Graph rejected the refreshed token'),
+          );
+        } else if (verdict.kind === 'throttled') {
+          deps.counters.throttled += 1;
+          const wait = verdict.retryAfterMs ?? 1000;
+          // The budget holds every request for the Retry-After, so the next round waits on it, not here.
+          deps.budget.pause(wait);
+          deps.emit({ type: 'throttled', method: 'GET', path: context.path, retryAfterMs: wait });
+          retry = new RetryableFailure('throttled', normaliseGraphError(429, bodyText, context));
+        } else {
+          // A transient item failure backs off, whatever else the round saw.
+          retry = new RetryableFailure('transient', normaliseGraphError(status, bodyText, context));
+        }
+        again.push(item);
+      }
+      deps.counters.resourceUnits += charged;
+      deps.budget.learn(
         { resourceUnits, keyCredentials: false },
+        { resourceUnits: charged, limitPercentage: null },
       );
-    } finally {
-      for (const lease of keyLeases) lease.release();
-    }
-    deps.counters.batchedRequests += todo.length;
-    const byId = new Map((reply.responses ?? []).map((r) => [String(r.id), r]));
-    const again: typeof todo = [];
-    let lastFailure: LanyardError | null = null;
-    let transient = false;
-    // What Graph charged for the items (x-ms-resource-unit of each, else our estimate).
-    let charged = 0;
-    for (const item of todo) {
-      const wire = byId.get(item.id);
-      const headers = lowerCase(wire?.headers ?? {});
-      const units = Number(headers['x-ms-resource-unit']);
-      charged += Number.isFinite(units) && units > 0 ? units : estimateCost('GET', item.url).resourceUnits;
-      const status = wire?.status ?? 500;
-      const context = { method: 'GET', path: item.url.split('?')[0]!, permission: deps.options.permission };
-      const bodyText = JSON.stringify(wire?.body ?? null);
-      const verdict = judgeResponse(status, headers);
-      if (verdict.kind === 'ok' || status === 404) {
-        answered.set(item.id, { id: item.id, status, headers, body: wire!.body as T });
-        continue;
-      }
-      if (verdict.kind === 'fail') throw normaliseGraphError(status, bodyText, context);
-      if (verdict.kind === 'reauthenticate') {
-        if (reauthenticated) throw normaliseGraphError(401, bodyText, context);
-        reauthenticated = true;
-        deps.emit({ type: 'token', reason: 'challenge' });
-        await deps.tokens.refresh(token.generation, verdict.claims);
-        lastFailure = new AuthFailed('Graph rejected the refreshed token');
-      } else if (verdict.kind === 'throttled') {
-        deps.counters.throttled += 1;
-        const wait = verdict.retryAfterMs ?? 1000;
-        deps.budget.pause(wait);
-        deps.emit({ type: 'throttled', method: 'GET', path: context.path, retryAfterMs: wait });
-        lastFailure = normaliseGraphError(429, bodyText, context);
-      } else {
-        transient = true;
-        lastFailure = normaliseGraphError(status, bodyText, context);
-      }
-      again.push(item);
-    }
-    deps.counters.resourceUnits += charged;
-    deps.budget.learn(
-      { resourceUnits, keyCredentials: false },
-      { resourceUnits: charged, limitPercentage: null },
-    );
-    if (again.length === 0) return;
-    if (round >= deps.settings.maxAttempts) throw lastFailure!;
-    deps.counters.retries += again.length;
-    if (transient)
-      await sleep(backoffDelay(round, deps.settings, null), undefined, { signal: deps.options.signal });
-    todo = again;
-  }
+      if (!retry) return;
+      deps.counters.retries += again.length;
+      todo = again;
+      throw retry;
+    },
+    deps.options.signal,
+  );
 }
 
 function lowerCase(headers: Record<string, string>): Record<string, string> {

@@ -84,6 +84,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const budget = limiters.directory;
   const retrySettings = resolveRetrySettings(options.retry);
   const policy = createRetryPolicy(retrySettings);
+  const batchPolicy = createRetryPolicy(retrySettings);
   const slots = bulkhead(maxInFlight, Number.POSITIVE_INFINITY);
   const emit = options.onEvent ?? (() => {});
   const counters: TransportStats = {
@@ -284,7 +285,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return runBatch<T>(requests, {
         url: resolve('/$batch'),
         options: requestOptions,
-        settings: retrySettings,
+        // A policy of the same settings, without the per-request retry counter: batches count items.
+        policy: batchPolicy,
         post: (body, cost) =>
           send({
             method: 'POST',
