@@ -50,12 +50,20 @@ const home = () => mkdtemp(join(work, 'home-'));
 test('the installed command prints its version and runs the demo without dev dependencies', async () => {
   const version = await run(lanyard, ['--version'], { env: { ...process.env, PATH } });
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
-  const demo = await run(lanyard, ['demo', '--apps', '120'], {
-    env: { ...process.env, PATH, LANYARD_HOME: await home() },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const demoEnv = { ...process.env, PATH, LANYARD_HOME: await home() };
+  const demo = await run(lanyard, ['demo', '--apps', '120'], { env: demoEnv, maxBuffer: 16 * 1024 * 1024 });
   assert.match(demo.stdout, /Scan \d+ succeeded/);
   assert.doesNotMatch(demo.stderr, /warn|error/i);
+  // Its emulated cloud stopped with the demo: a later scan says so and how to bring it back.
+  const later = await run(lanyard, ['scan', '--integration', 'demo', '--quiet'], { env: demoEnv }).catch(
+    (e) => e,
+  );
+  assert.equal(later.code, 7);
+  assert.match(
+    later.stderr,
+    /^error: "demo" is the built-in demo tenant, and its emulated cloud has stopped\n/,
+  );
+  assert.match(later.stderr, /fix: run `npm run demo` \(or `lanyard demo`\) again/);
 });
 
 test('on a Node older than it needs, the command says so in one line', async (t) => {

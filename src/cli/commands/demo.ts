@@ -11,7 +11,7 @@ import { createProgressReporter } from '../progress.ts';
 import { type GlobalOptions, lanyardHome, withStore } from '../runtime.ts';
 import { createCliScanService } from '../scan-wiring.ts';
 
-const DEMO_INTEGRATION = 'demo';
+export const DEMO_INTEGRATION = 'demo';
 
 function positiveInt(value: string, flag: string, max: number): number {
   const number = Number(value);

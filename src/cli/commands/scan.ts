@@ -1,11 +1,12 @@
 // `lanyard scan`: scan one integration (or all), show progress, print a summary or one JSON object.
 import type { Command } from 'commander';
-import { InvalidInput, LanyardError } from '../../core/errors.ts';
+import { InvalidInput, LanyardError, Unreachable } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { ScanSummary } from '../../services/scan-service.ts';
 import { createProgressReporter } from '../progress.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 import { createCliScanService } from '../scan-wiring.ts';
+import { DEMO_INTEGRATION } from './demo.ts';
 
 function renderSummary(summary: ScanSummary): string {
   const counts = Object.entries(summary.counts)
@@ -92,7 +93,20 @@ export function registerScan(program: Command): void {
       }
       // The summary is printed either way; the exit code still tells scripts the scan did not succeed.
       const failed = summaries.find((s) => s.error !== undefined);
-      if (failed) throw failed.error instanceof LanyardError ? failed.error : new Error(String(failed.error));
+      if (failed) {
+        const { error } = failed;
+        if (error instanceof Unreachable && failed.summary.integration === DEMO_INTEGRATION) {
+          // The demo's emulated cloud lives only as long as `lanyard demo`; unreachable is expected after it.
+          throw new Unreachable(
+            `"${DEMO_INTEGRATION}" is the built-in demo tenant, and its emulated cloud has stopped`,
+            {
+              cause: error,
+              fix: 'run `npm run demo` (or `lanyard demo`) again: it starts the emulated cloud and rescans the demo tenant',
+            },
+          );
+        }
+        throw error instanceof LanyardError ? error : new Error(String(error));
+      }
       if (summaries.some((s) => s.summary.status !== 'succeeded')) process.exitCode = 1;
     });
 }
