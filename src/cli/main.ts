@@ -43,7 +43,6 @@ const FLAGS: Record<string, string> = {
   integration: '--integration',
   asOf: '--as-of',
   expiresWithin: '--expires-within',
-  lookup: '<lookup>',
   after: '--after',
   limit: '--limit',
 };
@@ -52,7 +51,9 @@ const FLAGS: Record<string, string> = {
 export function reportError(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof LanyardError) {
-    const where = error.field ? `${FLAGS[error.field] ?? error.field}: ` : '';
+    // Positional arguments are plain to see in the message; flags are named, as the user typed them.
+    const flag = error.field ? FLAGS[error.field] : undefined;
+    const where = flag ? `${flag}: ` : '';
     process.stderr.write(`error: ${where}${inert(error.message)}\n`);
     if (error.fix) process.stderr.write(`  fix: ${inert(error.fix)}\n`);
     return error.exitCode;

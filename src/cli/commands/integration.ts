@@ -1,8 +1,9 @@
 // `lanyard integration create|list|show|delete`
 import type { Command } from 'commander';
-import { InvalidInput, NotFound } from '../../core/errors.ts';
+import { InvalidInput } from '../../core/errors.ts';
 import { inertJson } from '../../core/inert-text.ts';
-import { armAudienceOf, graphAudienceOf, validateIntegrationInput } from '../../core/integration-config.ts';
+import { armAudienceOf, graphAudienceOf } from '../../core/integration-config.ts';
+import { createIntegrationService } from '../../services/integration-service.ts';
 import type { Integration } from '../../store/index.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
@@ -50,9 +51,8 @@ export function registerIntegration(program: Command): void {
           fix: 'use `lanyard integration create azure ...`',
         });
       }
-      const input = validateIntegrationInput({ ...options, certificate: options.certificate });
       const created = await withStore(globals(), (store) =>
-        store.integrations.create({ provider: 'azure', ...input }),
+        createIntegrationService({ store }).create({ ...options, certificate: options.certificate }),
       );
       if (options.json) process.stdout.write(`${inertJson(created, 2)}\n`);
       else process.stdout.write(`created integration "${created.name}" for tenant ${created.tenantId}\n`);
@@ -63,7 +63,7 @@ export function registerIntegration(program: Command): void {
     .description('list integrations')
     .option('--json', 'print JSON')
     .action(async (options) => {
-      const all = await withStore(globals(), (store) => store.integrations.list());
+      const all = await withStore(globals(), (store) => createIntegrationService({ store }).list());
       if (options.json) {
         process.stdout.write(`${inertJson(all, 2)}\n`);
         return;
@@ -82,14 +82,13 @@ export function registerIntegration(program: Command): void {
     .description('show one integration and its latest scans')
     .option('--json', 'print JSON')
     .action(async (name: string, options) => {
-      const { found, scans } = await withStore(globals(), async (store) => {
-        const found = await store.integrations.get(name);
-        return { found, scans: found ? await store.scans.list(found.id) : [] };
-      });
-      if (!found)
-        throw new NotFound(`no integration named "${name}"`, { fix: 'see `lanyard integration list`' });
+      const {
+        integration: found,
+        scans,
+        scanCount,
+      } = await withStore(globals(), (store) => createIntegrationService({ store }).show(name));
       if (options.json) {
-        process.stdout.write(`${inertJson({ ...found, scans }, 2)}\n`);
+        process.stdout.write(`${inertJson({ ...found, scanCount, scans }, 2)}\n`);
         return;
       }
       const lines = [
@@ -100,19 +99,17 @@ export function registerIntegration(program: Command): void {
         `cloud:     ${found.cloud.name} (login ${found.cloud.loginUrl}, graph ${found.cloud.graphUrl})`,
         `audiences: graph ${graphAudienceOf(found.cloud)}, arm ${armAudienceOf(found.cloud)}`,
         ...(found.cloud.caFile ? [`ca file:   ${found.cloud.caFile}`] : []),
-        `scans:     ${scans.length}`,
+        `scans:     ${scanCount}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       if (scans.length > 0) {
-        const rows = scans
-          .slice(-10)
-          .map((s) => [
-            s.id,
-            s.status,
-            s.startedAt.toISOString(),
-            s.finishedAt?.toISOString() ?? '-',
-            s.reason ?? '',
-          ]);
+        const rows = scans.map((s) => [
+          s.id,
+          s.status,
+          s.startedAt.toISOString(),
+          s.finishedAt?.toISOString() ?? '-',
+          s.reason ?? '',
+        ]);
         process.stdout.write(
           `\n${renderTable(['SCAN', 'STATUS', 'STARTED', 'FINISHED', 'REASON'], rows, 80)}\n`,
         );
@@ -124,9 +121,7 @@ export function registerIntegration(program: Command): void {
     .argument('<name>')
     .description('delete an integration with its scans and history')
     .action(async (name: string) => {
-      const deleted = await withStore(globals(), (store) => store.integrations.delete(name));
-      if (!deleted)
-        throw new NotFound(`no integration named "${name}"`, { fix: 'see `lanyard integration list`' });
+      await withStore(globals(), (store) => createIntegrationService({ store }).delete(name));
       process.stdout.write(`deleted integration "${name}"\n`);
     });
 }
