@@ -10,6 +10,32 @@ if (major < REQUIRED_MAJOR) {
   );
   process.exit(2);
 }
+// Memory flags, measured in bench/README.md (CLI section). The embedded database is PostgreSQL compiled to
+// WebAssembly: V8 compiles it twice by default, a quick baseline and then an optimised tier in the
+// background, and the second compilation roughly doubles the process's memory; the baseline alone keeps
+// Lanyard within a small container. A young generation of 4 MB semi-spaces, not V8's larger default, keeps
+// the short-lived query buffers from inflating the heap. LANYARD_WASM_OPTIMIZE=1 keeps V8's defaults. V8
+// fixes its flags at start-up, so the process replaces itself with one started with them (execve: same
+// pid, no second process).
+const BASELINE_ONLY = '--liftoff-only';
+const MEMORY_FLAGS = [BASELINE_ONLY, '--max-semi-space-size=4'];
+const argv = process.argv.slice(2);
+const printsOnly =
+  argv.length === 0 || argv.some((a) => ['-h', '--help', '-V', '--version', 'help'].includes(a));
+if (
+  !printsOnly &&
+  !process.execArgv.includes(BASELINE_ONLY) &&
+  process.env.LANYARD_WASM_OPTIMIZE !== '1' &&
+  typeof process.execve === 'function'
+) {
+  process.execve(process.execPath, [
+    process.execPath,
+    ...MEMORY_FLAGS,
+    ...process.execArgv,
+    process.argv[1],
+    ...argv,
+  ]);
+}
 let cli;
 try {
   cli = await import('../dist/cli.mjs');
@@ -18,4 +44,4 @@ try {
   process.stderr.write('lanyard is not built: run `npm run build` in its folder (`npm ci` does it too)\n');
   process.exit(2);
 }
-process.exitCode = await cli.main(process.argv.slice(2));
+process.exitCode = await cli.main(argv);

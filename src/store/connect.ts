@@ -23,6 +23,7 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url)
 /** Serialises migrations of processes starting together on one PostgreSQL database. */
 const MIGRATION_LOCK_KEY = 7_120_314_511;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const PGLITE_SHARED_BUFFERS = '16MB';
 
 /** Runs a raw query and returns its rows (node-postgres and PGlite both answer with `rows`). */
 export async function rows<T>(executor: Executor, query: SQL): Promise<T[]> {
@@ -30,7 +31,11 @@ export async function rows<T>(executor: Executor, query: SQL): Promise<T[]> {
 }
 
 export async function connectPglite(dataDir: string): Promise<Connection> {
-  const client = new PGlite(dataDir);
+  const client = new PGlite(dataDir, {
+    // PostgreSQL's default 128 MB of shared buffers become resident wasm memory in the CLI's own process;
+    // 16 MB keeps a read command small, and a scan's commit sorts in work_mem, not in shared buffers.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+  });
   await client.waitReady;
   const db = drizzlePglite(client) as unknown as Db;
   try {
