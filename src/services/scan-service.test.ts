@@ -5,7 +5,7 @@ import type { IdentityFact } from '../core/facts.ts';
 import type { Integration, ScanResult, ScanWriter } from '../store/index.ts';
 import { type Collect, type CollectResult, createScanService } from './scan-service.ts';
 
-const integration = { id: 'i-1', name: 'prod' } as Integration;
+const integration = { id: 'i-1', name: 'prod', tenantId: 'contoso.example' } as Integration;
 
 function fakeStore() {
   const staged: IdentityFact[][] = [];
@@ -66,6 +66,7 @@ test('a complete collection commits as succeeded with its counts, requests and R
   assert.equal(summary.requests, 3);
   assert.equal(summary.resourceUnits, 4);
   assert.equal(summary.scanId, 7);
+  assert.deepEqual([summary.integration, summary.tenantId], ['prod', 'contoso.example']);
 });
 
 test('a collection that throws is recorded as failed with the reason and returned, not swallowed', async () => {

@@ -49,6 +49,8 @@ export type Collect = (
 export interface ScanSummary {
   scanId: number;
   integration: string;
+  /** The tenant the integration scans, so a summary read alone still says whose it is. */
+  tenantId: string;
   status: ScanStatus;
   reason: string | null;
   counts: Record<string, number>;
@@ -104,6 +106,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
     const stored = (record.summary ?? {}) as Partial<ScanSummary>;
     const summary: ScanSummary = {
       integration: stored.integration ?? '',
+      tenantId: stored.tenantId ?? '',
       counts: stored.counts ?? {},
       requests: stored.requests ?? 0,
       resourceUnits: stored.resourceUnits ?? 0,
@@ -169,6 +172,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
       const incompleteParts = outcome.filter((part) => !part.complete);
       const summary: Omit<ScanSummary, 'scanId'> = {
         integration: integration.name,
+        tenantId: integration.tenantId,
         status,
         reason,
         counts: result?.counts ?? {},
