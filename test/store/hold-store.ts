@@ -1,6 +1,7 @@
 // A child process for the lock tests: opens the store given as JSON, begins a scan, says "ready", holds on.
 // A second argument, a number, is the scan's lease in ms.
 import { openStore } from '../../src/store/index.ts';
+import { asFacts, identity } from './fixtures.ts';
 
 const store = await openStore(JSON.parse(process.argv[2]!));
 const integration = await store.integrations.create({
@@ -17,26 +18,7 @@ const integration = await store.integrations.create({
 });
 const leaseMs = process.argv[3] ? Number(process.argv[3]) : undefined;
 const writer = await store.scans.begin(integration.id, new Date(), leaseMs ? { leaseMs } : {});
-await writer.stage([
-  {
-    aspect: 'identity',
-    identity: {
-      objectId: 'staged-by-the-child',
-      kind: 'application',
-      appId: 'a',
-      displayName: 'staged',
-      servicePrincipalType: null,
-      managedIdentityType: null,
-      publisher: 'own',
-      appOwnerOrganizationId: null,
-      signInAudience: null,
-      accountEnabled: true,
-      createdDateTime: null,
-      owners: [],
-      credentials: [],
-    },
-  },
-]);
+await writer.stage(asFacts([identity('staged-by-the-child')]));
 process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid, scanId: writer.id })}\n`);
 process.stdin.resume();
 process.stdin.on('end', async () => {
