@@ -48,6 +48,11 @@ export interface FaultSpec {
   pathContains?: string;
   /** Added latency per request, ms. */
   latencyMs?: number;
+  /**
+   * Added latency per KiB of the reply body, ms, on top of `latencyMs`: a page of 999 objects takes longer
+   * than a page of 15, as Graph's do (the directory reads and serialises every object it returns).
+   */
+  latencyPerKbMs?: number;
   /** Probability in [0,1] of each fault for a matching request. */
   serverErrorRate?: number;
   resetRate?: number;

@@ -115,6 +115,7 @@ function parseJson(request: EmulatorRequest): unknown {
 
 const NUMERIC_FAULT_FIELDS = new Set([
   'latencyMs',
+  'latencyPerKbMs',
   'serverErrorRate',
   'resetRate',
   'truncateRate',

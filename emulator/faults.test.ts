@@ -57,6 +57,20 @@ test('latency adds up across matching specs and does not count as a fault', () =
   assert.equal(injector.injected(), 0);
 });
 
+test('latency per KiB adds up across matching specs, beside the base latency', () => {
+  const injector = createFaultInjector(
+    context([
+      { latencyMs: 300, latencyPerKbMs: 0.5 },
+      { pathContains: 'applications', latencyPerKbMs: 0.25 },
+    ]),
+    1,
+  );
+  const apps = injector.decide(request('/v1.0/applications'));
+  assert.deepEqual([apps.latencyMs, apps.latencyPerKbMs], [300, 0.75]);
+  assert.equal(injector.decide(request('/v1.0/users')).latencyPerKbMs, 0.5);
+  assert.equal(injector.injected(), 0);
+});
+
 test('malformed pages: rolled only when malformedRate is set, counted only once applied', () => {
   const without = outcomes(3, MIX, PATHS);
   assert.deepEqual(outcomes(3, [{ ...MIX[0], malformedRate: 0 }], PATHS), without);

@@ -10,6 +10,8 @@ export type BodyFault = 'reset' | 'truncate' | 'drip' | 'malformed';
 
 export interface FaultDecision {
   latencyMs: number;
+  /** Further latency per KiB of the reply, added once the handler has answered (its size is known then). */
+  latencyPerKbMs: number;
   /** A reply that replaces the handler's (5xx or forced 429). */
   replacement?: EmulatorResponse;
   /** What to do to the handler's reply on the wire. */
@@ -129,13 +131,18 @@ export function createFaultInjector(ctx: EmulatorContext, seed = Date.now()): Fa
   }
 
   function decide(request: EmulatorRequest): FaultDecision {
-    const decision: FaultDecision = { latencyMs: 0, dripBytesPerSecond: DEFAULT_DRIP_BYTES_PER_SECOND };
+    const decision: FaultDecision = {
+      latencyMs: 0,
+      latencyPerKbMs: 0,
+      dripBytesPerSecond: DEFAULT_DRIP_BYTES_PER_SECOND,
+    };
     if (ctx.faults.length === 0) return decision;
     const path = request.url.pathname + request.url.search;
     for (const spec of ctx.faults) {
       if (spec.pathContains && !path.includes(spec.pathContains)) continue;
       if (exhausted(spec)) continue;
       decision.latencyMs += spec.latencyMs ?? 0;
+      decision.latencyPerKbMs += spec.latencyPerKbMs ?? 0;
       if (decision.replacement || decision.bodyFault) continue;
       const now = ctx.clock.now();
       if (random() < (spec.throttleRate ?? 0)) {

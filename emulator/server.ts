@@ -189,6 +189,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       logReplacement(request, response, send(res, response, decision.bodyFault, decision.dripBytesPerSecond));
       return;
     }
+    if (decision.latencyPerKbMs > 0) await delay((decision.latencyPerKbMs * bodyBytes(response)) / 1024);
     send(res, response, decision.bodyFault, decision.dripBytesPerSecond, decision.applied);
   }
 
@@ -272,4 +273,12 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
         server.closeAllConnections();
       }),
   };
+}
+
+/** The size of a reply's body as sent (Graph's handlers answer with serialised Buffers already). */
+function bodyBytes(response: EmulatorResponse): number {
+  const { body } = response;
+  if (body === undefined) return 0;
+  if (Buffer.isBuffer(body)) return body.length;
+  return Buffer.byteLength(typeof body === 'string' ? body : JSON.stringify(body));
 }

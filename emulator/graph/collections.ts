@@ -56,7 +56,8 @@ const applications: CollectionDef = {
   filter: {
     resource: 'Application',
     properties: [
-      { name: 'id', kind: 'id', ops: ['eq'] },
+      // `in` is a default operator on id (application and servicePrincipal resource pages).
+      { name: 'id', kind: 'id', ops: ['eq', 'in'] },
       { name: 'appId', kind: 'id', ops: ['eq'] },
       { name: 'displayName', kind: 'string', ops: ['eq', 'startswith'] },
       { name: 'createdDateTime', kind: 'datetime', ops: ['eq', 'ge', 'le'] },
@@ -79,7 +80,8 @@ const servicePrincipals: CollectionDef = {
   filter: {
     resource: 'ServicePrincipal',
     properties: [
-      { name: 'id', kind: 'id', ops: ['eq'] },
+      // `in` is a default operator on id (application and servicePrincipal resource pages).
+      { name: 'id', kind: 'id', ops: ['eq', 'in'] },
       { name: 'appId', kind: 'id', ops: ['eq'] },
       { name: 'displayName', kind: 'string', ops: ['eq', 'startswith'] },
       { name: 'servicePrincipalType', kind: 'string', ops: ['eq'] },

@@ -97,6 +97,12 @@ export const graphErrors = {
   unsupportedFilterOperator: (operator: string) =>
     bad('Request_UnsupportedQuery', `Unsupported property filter clause operator '${operator}'.`),
   unsupportedQuery: () => bad('Request_UnsupportedQuery', 'Unsupported query.'),
+  // The wording field reports quote for an `in` list or `or` chain over 15 clauses (known issue 13635).
+  tooManyFilterClauses: (clauses: number, limit: number) =>
+    bad(
+      'Request_UnsupportedQuery',
+      `Too many child clauses specified in search filter expression containing 'OR' operators: ${clauses}. Max allowed: ${limit}.`,
+    ),
   invalidFilter: (detail: string) => bad('BadRequest', `Invalid filter clause: ${detail}`),
   rawCountNeedsConsistency: () =>
     bad(

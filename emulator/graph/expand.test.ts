@@ -92,3 +92,40 @@ test('$expand of an unknown or non-navigation property is a 400', async () => {
   assert.equal(structural.status, 400);
   assert.match(structural.json.error.message, /is not a navigation property/);
 });
+
+test('id in (…) names up to 15 objects by default, with $expand; a 16th is Graph 400', async () => {
+  const { call } = createTestGraph(noThrottle);
+  const ids = (await call('GET', '/v1.0/servicePrincipals?$select=id&$top=16')).json.value.map(
+    (o: { id: string }) => o.id,
+  );
+  const inList = (n: number) =>
+    ids
+      .slice(0, n)
+      .map((id: string) => `'${id}'`)
+      .join(',');
+  const ok = await call(
+    'GET',
+    `/v1.0/servicePrincipals?$filter=id%20in%20(${inList(15)})&$select=id&$expand=owners&$top=15`,
+  );
+  assert.equal(ok.status, 200);
+  assert.deepEqual(ok.json.value.map((o: { id: string }) => o.id).sort(), ids.slice(0, 15).sort());
+  assert.ok(ok.json.value.every((o: { owners?: unknown[] }) => Array.isArray(o.owners)));
+  assert.equal(ok.json['@odata.nextLink'], undefined);
+  // $top below 20 takes 1 RU off: 1 − 1 + 1 − 1, never below 1.
+  assert.equal(ok.headers['x-ms-resource-unit'], '1');
+  const over = await call(
+    'GET',
+    `/v1.0/applications?$filter=id%20in%20(${inList(16)})&$select=id&$expand=owners`,
+  );
+  assert.equal(over.status, 400);
+  assert.equal(over.json.error.code, 'Request_UnsupportedQuery');
+  assert.match(over.json.error.message, /Too many child clauses .* 16\. Max allowed: 15\./);
+  // Unknown ids are simply absent; an `in` on a property without it is refused.
+  const none = await call(
+    'GET',
+    "/v1.0/applications?$filter=id%20in%20('00000000-0000-0000-0000-000000000001')",
+  );
+  assert.deepEqual(none.json.value, []);
+  const appIdIn = await call('GET', "/v1.0/applications?$filter=appId%20in%20('x')");
+  assert.equal(appIdIn.status, 400);
+});

@@ -13,6 +13,8 @@ export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; expr: FilterNode }
   | { kind: 'cmp'; property: string; op: string; value: Literal }
+  /** `property in (v1, v2, …)`: Graph counts each value as one clause of an `or` (known issue 13635). */
+  | { kind: 'in'; property: string; values: Literal[] }
   | { kind: 'fn'; name: string; property: string; value: Literal }
   | { kind: 'any'; quantifier: 'any' | 'all'; collection: string; variable: string; body: FilterNode };
 
@@ -123,6 +125,7 @@ class Parser {
     const head = this.word();
     if (this.tokens[this.pos]?.t !== '(') {
       const op = this.word().toLowerCase();
+      if (op === 'in') return { kind: 'in', property: head, values: this.literalList() };
       return { kind: 'cmp', property: head, op, value: this.literal() };
     }
     this.pos++;
@@ -140,6 +143,17 @@ class Parser {
     const value = this.literal();
     this.expect(')');
     return { kind: 'fn', name: head.toLowerCase(), property, value };
+  }
+
+  private literalList(): Literal[] {
+    this.expect('(');
+    const values = [this.literal()];
+    while (this.tokens[this.pos]?.t === ',') {
+      this.pos++;
+      values.push(this.literal());
+    }
+    this.expect(')');
+    return values;
   }
 
   private literal(): Literal {

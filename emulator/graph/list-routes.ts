@@ -6,7 +6,7 @@ import type { CollectionDef } from './collections.ts';
 import { createOwnerProjection, type DirectoryItem, resolveOwner } from './directory-objects.ts';
 import { graphErrors } from './errors.ts';
 import { createExpander } from './expand.ts';
-import { compileFilter, type FilterTable } from './filter.ts';
+import { compileFilter, type FilterTable, filteredIds } from './filter.ts';
 import { findEntry } from './object-routes.ts';
 import { nextLink, pageScope } from './paging.ts';
 import { createProjector } from './projection.ts';
@@ -26,6 +26,16 @@ function matching(
   if (!x.query.filter) return { all: snapshotOf(map).items, advanced: false };
   const consistency = { eventual: x.query.eventual, count: x.query.count || rawCount };
   const { predicate, advanced } = compileFilter(x.query.filter, def.filter, consistency);
+  const ids = filteredIds(x.query.filter);
+  if (ids) {
+    // Ids are stored lowercase; a directory comparison is case-insensitive. Each object once, in id order given.
+    const found = new Map<string, unknown>();
+    for (const id of ids) {
+      const entry = map.get(id.toLowerCase()) ?? map.get(id);
+      if (entry !== undefined && predicate(def.objectOf(entry))) found.set(id.toLowerCase(), entry);
+    }
+    return { all: [...found.values()], advanced };
+  }
   const fresh = rawCount || x.query.skiptoken === undefined;
   return { all: filteredView(map, x.query.filter, (e) => predicate(def.objectOf(e)), fresh), advanced };
 }

@@ -85,10 +85,12 @@ for (const { seed, apps, size } of [
       assert.ok(atCap >= 2);
       assert.equal(stats.throttled, 0, 'the local budget kept every request under the limit');
       assert.equal(log.filter((r) => r.throttled).length, 0);
-      assert.equal(
-        stats.resourceUnits,
-        log.reduce((sum, r) => sum + r.resourceUnits, 0),
-      );
+      // Graph charges a request when it arrives: a chain stopped because its far end read the rest cancels
+      // the page it had asked for ahead, which Graph counted and the client never heard of (at most one page
+      // of 2 RU for each of the three expanded lists).
+      const charged = log.reduce((sum, r) => sum + r.resourceUnits, 0);
+      assert.ok(stats.resourceUnits <= charged, `${stats.resourceUnits} counted, ${charged} charged`);
+      assert.ok(charged - stats.resourceUnits <= 3 * 2, `${stats.resourceUnits} counted, ${charged} charged`);
     });
   });
 }

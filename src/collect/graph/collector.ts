@@ -18,14 +18,17 @@
 //   worked is returned for the caller to remember. Owners and federated credentials are optional parts: one
 //   that fails alone leaves its aspect unknown (the store keeps the previous data) while the rest read on.
 
-import { LanyardError, PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
+import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
+import { failsAlone, readDisabledUsers, resolveTenant } from './collector-reads.ts';
+import { createDeliveryQueue } from './delivery-queue.ts';
+import { Coverage, readFarEnd } from './far-end.ts';
 import { QueryRefused } from './graph-errors.ts';
 import { createCounter, type InventoryCounts } from './inventory-counts.ts';
 import type { MapContext } from './map.ts';
 import { type FallbackPlan, mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
-import { INVENTORY_RESOURCES, organization } from './resources/index.ts';
+import { INVENTORY_RESOURCES } from './resources/index.ts';
 import type { GraphTransport } from './transport.ts';
 
 export type { InventoryCounts };
@@ -93,17 +96,19 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   let objects = 0;
   let unreadableOwners = 0;
 
-  // onFacts is called one page at a time, in the order pages complete.
-  let delivery: Promise<void> = Promise.resolve();
-  const deliver = (page: IdentityFact[]): Promise<void> => {
+  // onFacts is called one page at a time, identity pages first, the rest in the order they complete.
+  const deliveries = createDeliveryQueue(options.onFacts);
+  const deliver = async (page: IdentityFact[]): Promise<void> => {
     const facts = page.filter(changesIdentity);
-    if (facts.length === 0) return delivery;
+    if (facts.length === 0) return;
     counter.add(facts);
     for (const fact of facts)
       if (fact.aspect === 'owners')
         for (const o of fact.owners) if (o.readable === false) unreadableOwners += 1;
-    delivery = delivery.then(() => options.onFacts(facts));
-    return delivery;
+    await deliveries.deliver(
+      facts,
+      facts.some((f) => f.aspect === 'identity'),
+    );
   };
 
   // The lists start while the tenant id is read; their facts need it only once their first page is in.
@@ -175,6 +180,17 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     const overflowBatches: Promise<void>[] = [];
     const overflowFailed = new AbortController();
     const listSignal = AbortSignal.any([partSignal, overflowFailed.signal]);
+    // An expansion whose identity list runs beside it is read from both ends (far-end.ts); the chain stops
+    // once every listed object is claimed.
+    const coverage = resource.expansion ? coverages.get(resource) : undefined;
+    const listings = resource.part?.aspect === 'identity' ? listingsOf(resource.path) : [];
+    const chainStop = new AbortController();
+    const chainSignal = AbortSignal.any([listSignal, chainStop.signal]);
+    // A chain that fails stops its far end too: nothing more of a failed part is read.
+    const farEndStop = new AbortController();
+    const farEndSignal = AbortSignal.any([listSignal, farEndStop.signal]);
+    void coverage?.whenAllClaimed().then(() => chainStop.abort());
+    let farEnd: Promise<void> | null = null;
     const contextFor = fallback?.id === 'plain-expand' ? ownerContext : mapContext;
     let overflow: string[] = [];
     const flush = () => {
@@ -192,14 +208,16 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     let read = 0;
     try {
       for await (const page of transport.pages<Record<string, unknown>>(url, {
-        signal: listSignal,
+        signal: chainSignal,
         permission: resource.permission,
       })) {
         listSignal.throwIfAborted();
         read += 1;
         const context = await contextFor();
         const facts: IdentityFact[] = [];
+        for (const listing of listings) listing.list(page.map((raw) => String(raw.id)));
         for (const raw of page) {
+          if (coverage && !coverage.claim(String(raw.id))) continue;
           const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
           if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length)) {
             overflow.push(String(raw.id));
@@ -210,14 +228,59 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
         }
         await deliver(facts);
         progress(resource, page.length);
+        // The first page confirmed the plan's query options: the far end may ask with the same ones.
+        if (coverage && !farEnd)
+          farEnd = startFarEnd(resource, fallback, coverage, farEndSignal, contextFor, {
+            overflow: (ids) => {
+              overflow.push(...ids);
+              if (overflow.length >= BATCH_SIZE) flush();
+            },
+            failed: (error) => overflowFailed.abort(error),
+          });
+        if (chainStop.signal.aborted) break;
       }
     } catch (error) {
       if (overflowFailed.signal.aborted) throw overflowFailed.signal.reason;
-      if (error instanceof QueryRefused && read === 0) throw new FirstPageRefused(error);
-      throw error;
+      const stoppedEarly = chainStop.signal.aborted && !listSignal.aborted;
+      if (!stoppedEarly) {
+        if (error instanceof QueryRefused && read === 0) throw new FirstPageRefused(error);
+        coverage?.stop();
+        farEndStop.abort(error);
+        throw error;
+      }
     }
+    for (const listing of listings) listing.completeListing();
+    coverage?.stop();
+    await farEnd;
+    if (overflowFailed.signal.aborted) throw overflowFailed.signal.reason;
     flush();
     await Promise.all(overflowBatches);
+  }
+
+  /** The far-end reader of one part, its failures stopping the part's list. */
+  function startFarEnd(
+    resource: ResourceDeclaration,
+    fallback: FallbackPlan | null,
+    coverage: Coverage,
+    listSignal: AbortSignal,
+    contextFor: () => Promise<MapContext>,
+    hooks: { overflow(ids: string[]): void; failed(error: unknown): void },
+  ): Promise<void> {
+    const reading = readFarEnd({
+      transport,
+      resource,
+      fallback,
+      coverage,
+      signal: listSignal,
+      contextFor,
+      deliver,
+      overflow: hooks.overflow,
+      progress: (count) => progress(resource, count),
+      warn: (message) => warnings.push(message),
+    });
+    // Handled here so a failure stops the list at once; awaited again at its end.
+    reading.catch(hooks.failed);
+    return reading.catch(() => {});
   }
 
   /** The last resort: list the ids, then read every object's full list through $batch. */
@@ -276,6 +339,14 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   }
 
   const resources = options.resources ?? INVENTORY_RESOURCES;
+  // Each expanded part whose collection has an identity list in this scan gets a far end (far-end.ts).
+  const coverages = new Map<ResourceDeclaration, Coverage>();
+  const listingsOf = (path: string): Coverage[] =>
+    resources.filter((r) => r.expansion && r.path === path).flatMap((r) => coverages.get(r) ?? []);
+  for (const r of resources) {
+    const listed = resources.some((i) => i.part?.aspect === 'identity' && i.path === r.path);
+    if (r.expansion && r.part && listed) coverages.set(r, new Coverage());
+  }
   for (const r of resources)
     if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
   // Every list runs to its end or to the first failure of a required part, which stops the others. An
@@ -296,7 +367,8 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       }),
     ),
   );
-  await delivery.catch((error: unknown) => failed.abort(error));
+  const storeFailure = await deliveries.drained();
+  if (storeFailure) failed.abort(storeFailure.error);
   if (options.signal?.aborted) throw options.signal.reason;
   // The first failure, as named by the transport (or the store's own error from onFacts).
   if (failed.signal.aborted) throw failed.signal.reason;
@@ -319,66 +391,4 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     resourceUnits: stats.resourceUnits,
     plan,
   };
-}
-
-/**
- * Failures confined to one list: Graph refusing or failing that read, or denying its permission. Sign-in,
- * network, TLS and throttling failures would stop every list, so they fail the scan.
- */
-function failsAlone(error: unknown): boolean {
-  return (
-    error instanceof LanyardError &&
-    (error.code === 'LANYARD_UPSTREAM_FAILED' ||
-      error.code === 'LANYARD_PERMISSION_MISSING' ||
-      error.code === 'LANYARD_NOT_FOUND')
-  );
-}
-
-/**
- * Ids of the tenant's disabled users (`accountEnabled eq false` is a default filter on users), or null when the
- * reader may not list users: owners then keep accountEnabled unknown.
- */
-async function readDisabledUsers(
-  transport: CollectInventoryOptions['transport'],
-  signal: AbortSignal,
-): Promise<ReadonlySet<string> | null> {
-  const disabled = new Set<string>();
-  try {
-    for await (const page of transport.pages<{ id?: string }>(
-      '/users?$filter=accountEnabled%20eq%20false&$select=id&$top=999',
-      { signal, permission: 'User.Read.All' },
-    ))
-      for (const user of page) if (user.id) disabled.add(user.id);
-    return disabled;
-  } catch (error) {
-    if (error instanceof PermissionMissing) return null;
-    throw error;
-  }
-}
-
-/**
- * Our tenant's id from /organization; Application.Read.All does not cover that read, so without
- * Organization.Read.All the id comes from the access token the tenant issued (its `tid` claim).
- */
-async function resolveTenant(
-  transport: CollectInventoryOptions['transport'],
-  signal: AbortSignal,
-): Promise<{ id: string; displayName: string | null }> {
-  try {
-    const body = await transport.get<{ value?: { id?: string; displayName?: string }[] }>(
-      resourceUrl(organization),
-      {
-        signal,
-        permission: organization.permission,
-      },
-    );
-    const org = body.value?.[0];
-    if (org?.id) return { id: org.id, displayName: org.displayName ?? null };
-  } catch (error) {
-    if (!(error instanceof PermissionMissing)) throw error;
-  }
-  const id = await transport.tokenTenantId();
-  if (!id)
-    throw new UpstreamFailed('cannot tell which tenant was scanned: /organization and the token name none');
-  return { id, displayName: null };
 }
