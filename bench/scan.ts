@@ -2,7 +2,7 @@
 // Graph client, one request per object) and `lanyard scan` on the same generated tenant, each in its own
 // process, the emulator in a third; requests, RU and 429s from the emulator's log, wall time, peak RSS and
 // the lower bound. Figures go to bench/scan/results.json (latest per size) and bench/README.md `## Scan`.
-//   npm run bench -- scan [--apps 2000[,10000,...]] [--no-naive] [--seed 1] [--latency-ms 50]
+//   npm run bench -- scan [--apps 2000[,10000,...]] [--no-naive] [--seed 1] [--latency-ms 50] [--latency-per-kb-ms 0]
 //     [--no-record]                          figures to the console only (no results.json, no README)
 //     [--dump dir]                           Lanyard's request log and report as JSON, for a closer look
 //     [--lanyard-node-flags '--liftoff-only'] an experiment on the Lanyard process (never recorded)
@@ -21,6 +21,7 @@ interface Args {
   naive: boolean;
   seed: number;
   latencyMs: number;
+  latencyPerKbMs: number;
   record: boolean;
   /** Only rewrite README's `## Scan` block from results.json. */
   reportOnly: boolean;
@@ -38,7 +39,14 @@ function parseArgs(args: string[]): Args {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`--${name} needs whole numbers ≥ ${min}`);
     return v;
   };
-  const withValue = new Set(['--apps', '--seed', '--latency-ms', '--dump', '--lanyard-node-flags']);
+  const withValue = new Set([
+    '--apps',
+    '--seed',
+    '--latency-ms',
+    '--latency-per-kb-ms',
+    '--dump',
+    '--lanyard-node-flags',
+  ]);
   const flags = new Set(['--no-naive', '--no-record', '--report-only']);
   const unknown = args.filter(
     (a, i) => a.startsWith('--') && !withValue.has(a) && !flags.has(a) && !withValue.has(args[i - 1] ?? ''),
@@ -49,6 +57,7 @@ function parseArgs(args: string[]): Args {
     naive: !args.includes('--no-naive'),
     seed: int(value('seed') ?? '1', 'seed', 0),
     latencyMs: int(value('latency-ms') ?? '50', 'latency-ms', 0),
+    latencyPerKbMs: Number(value('latency-per-kb-ms') ?? '0'),
     record: !args.includes('--no-record'),
     reportOnly: args.includes('--report-only'),
     ...(value('dump') ? { dump: value('dump') } : {}),
@@ -118,12 +127,15 @@ export async function run(argv: string[]): Promise<void> {
   const fresh: SizeResult[] = [];
   const code = codeVersion();
   for (const apps of args.apps) {
-    log(`\n== ${apps.toLocaleString('en')} applications, ${args.latencyMs} ms latency, medium budget ==`);
+    log(
+      `\n== ${apps.toLocaleString('en')} applications, ${args.latencyMs} ms latency${args.latencyPerKbMs ? ` + ${args.latencyPerKbMs} ms/KiB` : ''}, medium budget ==`,
+    );
     fresh.push({
       ...(await measureSize({
         apps,
         seed: args.seed,
         latencyMs: args.latencyMs,
+        latencyPerKbMs: args.latencyPerKbMs,
         naive: args.naive,
         log,
         ...(args.dump ? { dumpDir: args.dump } : {}),

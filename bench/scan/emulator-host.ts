@@ -12,6 +12,8 @@ export interface HostInput {
   /** Graph's real throttling (medium tenant: 5,000 RU / 10 s, keyCredentials lists 150 / min), or none. */
   throttle: boolean;
   latencyMs: number;
+  /** Further latency per KiB of each reply (emulator/README.md, Faults): big pages take longer, as Graph's do. */
+  latencyPerKbMs?: number;
   /** Graph's disputed behaviours (emulator/graph/readings.ts); default the lenient readings the plan was tuned on. */
   readings?: Partial<GraphReadings>;
 }
@@ -43,7 +45,9 @@ const emulator = await startEmulator({
     readings: input.readings ?? LENIENT_READINGS,
   },
 });
-if (input.latencyMs > 0) emulator.control.injectFaults({ latencyMs: input.latencyMs });
+if (input.latencyMs > 0 || (input.latencyPerKbMs ?? 0) > 0) {
+  emulator.control.injectFaults({ latencyMs: input.latencyMs, latencyPerKbMs: input.latencyPerKbMs ?? 0 });
+}
 const tenant = emulator.tenants[0]!;
 exitWithParent(() => emulator.close());
 report({

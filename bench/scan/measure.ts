@@ -21,6 +21,8 @@ export interface MeasureOptions {
   apps: number;
   seed: number;
   latencyMs: number;
+  /** Further latency per KiB of each Graph reply. */
+  latencyPerKbMs?: number;
   naive: boolean;
   log: (line: string) => void;
   /** Directory to write Lanyard's request log and report to, for a closer look. */
@@ -83,6 +85,7 @@ export interface SizeResult {
   apps: number;
   seed: number;
   latencyMs: number;
+  latencyPerKbMs?: number;
   /** The code measured: HEAD and the files under src/ that differed from it (others' work in progress). */
   code?: { commit: string; uncommittedSrc: string[] };
   tenant: { applications: number; servicePrincipals: number; users: number };
@@ -275,6 +278,7 @@ export async function measureSize(options: MeasureOptions): Promise<SizeResult> 
     apps: options.apps,
     seed: options.seed,
     latencyMs: options.latencyMs,
+    ...(options.latencyPerKbMs ? { latencyPerKbMs: options.latencyPerKbMs } : {}),
     tenant: { applications: host.applications, servicePrincipals: host.servicePrincipals, users: host.users },
     emulatorStartSeconds: host.startSeconds,
     naive,

@@ -60,13 +60,17 @@ function selectsKeyCredentials(path: string): boolean {
  * The emulator logs a $batch's items right before the $batch itself, in one synchronous step and with its
  * time: the items are the per-object reads just before each $batch record with that same time.
  */
+/** The collector's far-end reads: a list filtered to named ids (src/collect/graph/far-end.ts). */
+const FILTERED_BY_ID = /[?&]\$filter=id(%20| )in(%20| )\(/i;
+
 function batchItemIndexes(records: RequestRecord[]): Set<number> {
   const items = new Set<number>();
   records.forEach((r, i) => {
     if (r.method !== 'POST' || !BATCH.test(r.path)) return;
     for (let j = i - 1; j >= 0; j--) {
       const item = records[j]!;
-      if (item.time !== r.time || BATCH.test(item.path) || !PER_OBJECT.test(item.path)) break;
+      const batchable = PER_OBJECT.test(item.path) || FILTERED_BY_ID.test(item.path);
+      if (item.time !== r.time || BATCH.test(item.path) || !batchable) break;
       items.add(j);
     }
   });
@@ -101,6 +105,8 @@ export function analyseLog(records: RequestRecord[]): LogStats {
     stats.lastAt = Math.max(stats.lastAt ?? r.time, r.time);
     if (r.method !== 'GET' || items.has(i) || !LIST.test(r.path)) return;
     if (r.status === 200 && selectsKeyCredentials(r.path)) stats.keyCredentialLists += 1;
+    // A far-end read names its objects (`$filter=id in (…)`): one page, not the head of a chain.
+    if (FILTERED_BY_ID.test(r.path)) return;
     const key = withoutSkipToken(r.path);
     let chain = chains.get(key);
     if (!chain) {
