@@ -127,6 +127,11 @@ export const identityVersions = pgTable(
     index('identity_versions_app_idx').on(t.appId),
     index('identity_versions_name_idx').on(sql`lower(${t.displayName})`),
     index('identity_versions_object_id_idx').on(t.objectId),
+    // Listings page through the latest versions in name order (keyset, src/store/inventory.ts): each page is
+    // an index range instead of a sort of the whole inventory.
+    index('identity_versions_open_by_name_idx')
+      .on(sql`lower(${t.displayName}) collate "C"`, sql`${t.objectId} collate "C"`, t.integrationId)
+      .where(sql`${t.endedSeq} is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "identity_versions_open_by_name_idx" ON "identity_versions" USING btree (lower("display_name") collate "C","object_id" collate "C","integration_id") WHERE "identity_versions"."ended_seq" is null;
