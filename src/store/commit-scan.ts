@@ -34,8 +34,10 @@ export async function commitScan(
   if (!scan) throw new NotFound(`no scan ${scanId}`);
   const integrationId = scan.integration_id;
   return db.transaction(async (tx) => {
-    // Room to sort and hash a large tenant in memory rather than in temporary files.
-    await tx.execute(sql`set local work_mem = '64MB'`);
+    // PostgreSQL: room to sort and hash a large tenant in memory rather than in temporary files. PGlite: its
+    // WebAssembly memory grows to the largest sort and never shrinks, so small sorts that spill keep a
+    // 100,000-application commit at 460 MB instead of 615 MB, and took no longer (bench/README.md, CLI).
+    await tx.execute(kind === 'pglite' ? sql`set local work_mem = '8MB'` : sql`set local work_mem = '64MB'`);
     // Lock the integration first (as deleting it does), then the scan: finishes of one integration commit
     // one after another, so the versions follow commit order.
     await tx.execute(sql`select 1 from integrations where id = ${integrationId} for update`);
