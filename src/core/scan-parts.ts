@@ -21,13 +21,6 @@ export interface ScanPart {
   permission?: string;
 }
 
-/** Parts that did not complete, as `kind/aspect` keys the store's commit carries forward. */
-export function incompleteAspects(
-  parts: readonly ScanPart[],
-): Array<{ kind: IdentityKind; aspect: PartAspect }> {
-  return parts.filter((part) => !part.complete).map(({ kind, aspect }) => ({ kind, aspect }));
-}
-
 /** One line per part that did not complete, for summaries and warnings. */
 export function describeIncompleteParts(parts: readonly ScanPart[]): string[] {
   return parts

@@ -46,6 +46,8 @@ export async function commitScan(
       sql`select status, reason from scans where id = ${scanId} for update`,
     );
     if (!locked) throw new NotFound(`no scan ${scanId}`);
+    // A newer scan can begin only once this one stopped running (single flight), so a scan that finds itself
+    // abandoned here is the one that would commit over a newer one.
     if (locked.status === 'failed' && locked.reason?.startsWith('abandoned')) {
       throw new Conflict(
         `scan ${scanId} was recorded as abandoned (${locked.reason}); nothing of it was committed`,
@@ -60,12 +62,6 @@ export async function commitScan(
     let summary = result.summary ?? null;
     let seq: number | null = null;
     let changes: ScanChanges | null = null;
-    const newer = await newerCommittedScan(tx, integrationId, scanId);
-    if (newer !== null && status !== 'failed') {
-      // Versions follow commit order; a scan that began before a committed one would undo what that one saw.
-      status = 'failed';
-      reason = `superseded: scan ${newer} began later and has already committed`;
-    }
     if (status !== 'failed') {
       const [next] = await rows<{ seq: number }>(
         tx,
@@ -215,20 +211,6 @@ async function assemble(
     insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
     select object_id, kind, app_id, display_name, data, md5(data::text) from assembled`);
   await tx.execute(sql`analyze lanyard_assembled`);
-}
-
-/** The id of a scan of the integration that began after this one and has committed, if any. */
-async function newerCommittedScan(
-  tx: Executor,
-  integrationId: string,
-  scanId: number,
-): Promise<number | null> {
-  const [newer] = await rows<{ id: number }>(
-    tx,
-    sql`select id from scans where integration_id = ${integrationId} and id > ${scanId}::int and seq is not null
-        order by id limit 1`,
-  );
-  return newer?.id ?? null;
 }
 
 /**

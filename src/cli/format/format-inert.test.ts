@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Identity } from '../../core/inventory.ts';
 import { buildOverview } from '../../core/overview.ts';
-import { renderInventory } from './inventory-output.ts';
+import type { Format } from './inventory-output.ts';
+import { writeInventory } from './inventory-stream.ts';
 import { renderOverview } from './overview-output.ts';
 import { renderTable } from './table.ts';
 
@@ -13,6 +14,22 @@ const NOW = Date.parse('2026-06-01T00:00:00Z');
 // Invisible, reordering or non-characters: none may reach the output raw.
 const RAW_UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Cs}]/u;
 const raw = (text: string) => text.replace(/\n/g, '');
+
+/** What `lanyard inventory --format <format>` prints for these identities of one integration. */
+async function render(identities: Identity[], format: Format): Promise<string> {
+  let out = '';
+  async function* rows() {
+    for (const identity of identities)
+      yield { integration: { id: 'i', name: 'prod', tenantId: 't' }, identity };
+  }
+  await writeInventory(rows(), format, NOW, {
+    write: async (text) => {
+      out += text;
+      return true;
+    },
+  });
+  return out;
+}
 
 function identity(displayName: string): Identity {
   return {
@@ -56,22 +73,23 @@ const names: Array<{ name: string; displayName: string }> = [
 ];
 
 for (const { name, displayName } of names) {
-  test(`every format shows a name with ${name} inert`, () => {
+  test(`every format shows a name with ${name} inert`, async () => {
     const identities = [identity(displayName)];
     for (const format of ['table', 'json', 'ndjson', 'csv'] as const) {
-      const out = renderInventory(identities, format, NOW);
+      const out = await render(identities, format);
       assert.doesNotMatch(raw(out), RAW_UNSAFE, format);
     }
-    const json = JSON.parse(renderInventory(identities, 'json', NOW));
+    const json = JSON.parse(await render(identities, 'json'));
     assert.equal(json[0].displayName, displayName, 'JSON still carries the exact name');
     assert.doesNotMatch(raw(renderOverview(buildOverview(identities, NOW), NOW)), RAW_UNSAFE, 'overview');
   });
 }
 
-test('a CSV name led by blanks or a fullwidth formula character is neutralised', () => {
+test('a CSV name led by blanks or a fullwidth formula character is neutralised', async () => {
   for (const displayName of [' =HYPERLINK("http://x")', '\u00a0@SUM(A1)', '＝1+1', '\u3000＋1']) {
-    const csv = renderInventory([identity(displayName)], 'csv', NOW);
-    const cell = csv.split('\n')[1]?.split(',')[1] ?? '';
+    const csv = await render([identity(displayName)], 'csv');
+    // integration, tenantId, type, then the name
+    const cell = csv.split('\n')[1]?.split(',')[3] ?? '';
     assert.match(cell, /^"?'/, `${JSON.stringify(displayName)} → ${cell}`);
   }
 });
