@@ -68,3 +68,39 @@ export async function resolveTenant(
     throw new UpstreamFailed('cannot tell which tenant was scanned: /organization and the token name none');
   return { id, displayName: null };
 }
+
+/** A list read inside a `$batch`: its items with any pages beyond, or null when the object is gone (404). */
+export interface BatchedList {
+  id: string;
+  items: unknown[] | null;
+}
+
+/**
+ * Reads lists through `$batch` (20 a call) and follows each one's nextLink outside it. An answer that is
+ * neither a list nor a 404 is an upstream failure, never an empty list.
+ */
+export async function readBatchedLists(
+  transport: Pick<GraphTransport, 'batch' | 'pages'>,
+  requests: Array<{ id: string; url: string }>,
+  options: { signal: AbortSignal; permission: string },
+): Promise<BatchedList[]> {
+  const responses = await transport.batch<{ value?: unknown[]; '@odata.nextLink'?: string }>(
+    requests,
+    options,
+  );
+  const lists: BatchedList[] = [];
+  for (const [i, response] of responses.entries()) {
+    if (response.status === 404) {
+      lists.push({ id: response.id, items: null });
+      continue;
+    }
+    if (!Array.isArray(response.body?.value)) {
+      throw new UpstreamFailed(`Graph answered ${requests[i]!.url.split('?')[0]} without a list`);
+    }
+    const items = [...response.body.value];
+    const next = response.body['@odata.nextLink'];
+    if (next) for await (const page of transport.pages(next, options)) items.push(...page);
+    lists.push({ id: response.id, items });
+  }
+  return lists;
+}

@@ -18,16 +18,16 @@
 //   worked is returned for the caller to remember. Owners and federated credentials are optional parts: one
 //   that fails alone leaves its aspect unknown (the store keeps the previous data) while the rest read on.
 
-import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
+import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
-import { failsAlone, readDisabledUsers, resolveTenant } from './collector-reads.ts';
+import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { Coverage, readFarEnd } from './far-end.ts';
 import { QueryRefused } from './graph-errors.ts';
 import { createCounter, type InventoryCounts } from './inventory-counts.ts';
 import type { MapContext } from './map.ts';
-import { type FallbackPlan, mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
+import { type FallbackPlan, type ResourceDeclaration, resourceUrl, splitAtCap } from './resource.ts';
 import { INVENTORY_RESOURCES } from './resources/index.ts';
 import type { GraphTransport } from './transport.ts';
 
@@ -147,26 +147,16 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     contextFor: () => Promise<MapContext>,
   ): Promise<void> {
     const expansion = resource.expansion!;
-    const request = { signal: partSignal, permission: resource.permission };
-    const responses = await transport.batch<{ value?: unknown[]; '@odata.nextLink'?: string }>(
+    const lists = await readBatchedLists(
+      transport,
       ids.map((id) => ({ id, url: expansion.fullList(id) })),
-      request,
+      { signal: partSignal, permission: resource.permission },
     );
     const facts: IdentityFact[] = [];
     const context = await contextFor();
-    for (const response of responses) {
-      if (response.status === 404) {
-        warnings.push(`${resource.name}: object ${response.id} was deleted during the scan`);
-        continue;
-      }
-      if (!Array.isArray(response.body?.value)) {
-        throw new UpstreamFailed(`Graph answered ${expansion.fullList(response.id)} without a list`);
-      }
-      const items = [...response.body.value];
-      // A full list longer than one page continues outside the batch.
-      const next = response.body['@odata.nextLink'];
-      if (next) for await (const page of transport.pages(next, request)) items.push(...page);
-      facts.push(...expansion.mapItems(response.id, items, context));
+    for (const { id, items } of lists) {
+      if (items === null) warnings.push(`${resource.name}: object ${id} was deleted during the scan`);
+      else facts.push(...expansion.mapItems(id, items, context));
     }
     await deliver(facts);
   }
@@ -214,18 +204,11 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
         listSignal.throwIfAborted();
         read += 1;
         const context = await contextFor();
-        const facts: IdentityFact[] = [];
         for (const listing of listings) listing.list(page.map((raw) => String(raw.id)));
-        for (const raw of page) {
-          if (coverage && !coverage.claim(String(raw.id))) continue;
-          const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
-          if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length)) {
-            overflow.push(String(raw.id));
-            if (overflow.length >= BATCH_SIZE) flush();
-          } else {
-            facts.push(...resource.map(raw, context));
-          }
-        }
+        const claimed = coverage ? page.filter((raw) => coverage.claim(String(raw.id))) : page;
+        const { facts, atCap } = splitAtCap(resource, claimed, context);
+        overflow.push(...atCap);
+        if (overflow.length >= BATCH_SIZE) flush();
         await deliver(facts);
         progress(resource, page.length);
         // The first page confirmed the plan's query options: the far end may ask with the same ones.

@@ -15,9 +15,10 @@
 // - `$batch` carries 20 such reads (each charged as its own request), so one round trip reads 300 objects.
 import { UpstreamFailed } from '../../core/errors.ts';
 import type { IdentityFact } from '../../core/facts.ts';
+import { readBatchedLists } from './collector-reads.ts';
 import { QueryRefused } from './graph-errors.ts';
 import type { MapContext } from './map.ts';
-import { type FallbackPlan, mayBeTruncated, type ResourceDeclaration, resourceUrl } from './resource.ts';
+import { type FallbackPlan, type ResourceDeclaration, resourceUrl, splitAtCap } from './resource.ts';
 import type { GraphTransport } from './transport.ts';
 
 /** Graph's default limit of expressions in one `in` filter (known issue 13635). */
@@ -198,19 +199,16 @@ export async function readFarEnd(reader: FarEndReader): Promise<void> {
     const raws: Record<string, unknown>[] = [];
     try {
       if (batched) {
-        const responses = await reader.transport.batch<{ value?: unknown[]; '@odata.nextLink'?: string }>(
+        const lists = await readBatchedLists(
+          reader.transport,
           urls.map((url, i) => ({ id: String(i), url })),
           request,
         );
-        for (const [i, { body }] of responses.entries()) {
-          if (!Array.isArray(body?.value)) {
-            throw new UpstreamFailed(`Graph answered ${urls[i]!.split('?')[0]} without a list`);
-          }
-          raws.push(...(body.value as Record<string, unknown>[]));
-          const next = body['@odata.nextLink'];
-          if (next)
-            for await (const page of reader.transport.pages<Record<string, unknown>>(next, request))
-              raws.push(...page);
+        for (const { id, items } of lists) {
+          // A filtered read names no object: it has no 404 to give, so one is a failure like any other.
+          if (items === null)
+            throw new UpstreamFailed(`Graph answered ${urls[Number(id)]!.split('?')[0]} with 404`);
+          raws.push(...(items as Record<string, unknown>[]));
         }
       } else {
         // As list pages, so a page without its `value` is retried like the chain's.
@@ -223,17 +221,7 @@ export async function readFarEnd(reader: FarEndReader): Promise<void> {
       coverage.release(ids);
       return;
     }
-    const context = await reader.contextFor();
-    const facts: IdentityFact[] = [];
-    const atCap: string[] = [];
-    for (const raw of raws) {
-      const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
-      if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length)) {
-        atCap.push(String(raw.id));
-      } else {
-        facts.push(...resource.map(raw, context));
-      }
-    }
+    const { facts, atCap } = splitAtCap(resource, raws, await reader.contextFor());
     // Ids Graph did not return were deleted after they were listed: nothing of them to read.
     if (atCap.length > 0) reader.overflow(atCap);
     await reader.deliver(facts);

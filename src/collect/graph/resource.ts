@@ -48,6 +48,26 @@ export function mayBeTruncated(expansion: Expansion, expandedItems: number): boo
   return expandedItems >= EXPAND_ITEM_CAP && limit > EXPAND_ITEM_CAP;
 }
 
+/**
+ * One page's objects as facts, except those whose expanded list stands at Graph's cap: their ids, to be read
+ * in full (the chain and the far end of a list both split their pages this way).
+ */
+export function splitAtCap(
+  resource: ResourceDeclaration,
+  raws: readonly Record<string, unknown>[],
+  context: MapContext,
+): { facts: IdentityFact[]; atCap: string[] } {
+  const facts: IdentityFact[] = [];
+  const atCap: string[] = [];
+  for (const raw of raws) {
+    const expanded = resource.expansion ? raw[resource.expansion.property] : undefined;
+    if (Array.isArray(expanded) && mayBeTruncated(resource.expansion!, expanded.length))
+      atCap.push(String(raw.id));
+    else facts.push(...resource.map(raw, context));
+  }
+  return { facts, atCap };
+}
+
 export interface ResourceDeclaration<Raw = unknown> {
   /** Also the name of the scan part it fills. */
   name: string;

@@ -252,23 +252,25 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     );
   }
 
+  /** A GET of a path or nextLink, priced by Graph's cost rules; `collection`: the body must be a list page. */
+  function read<T>(pathOrUrl: string, requestOptions: RequestOptions, collection: boolean): Promise<T> {
+    const url = resolve(pathOrUrl);
+    return send<T>({
+      method: 'GET',
+      url,
+      cost: estimateCost('GET', url),
+      options: requestOptions,
+      collection,
+    });
+  }
+
   const transport: GraphTransport = {
     get<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
-      const url = resolve(pathOrUrl);
-      return send<T>({ method: 'GET', url, cost: estimateCost('GET', url), options: requestOptions });
+      return read<T>(pathOrUrl, requestOptions, false);
     },
     async *pages<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
       type Page = { value: T[]; '@odata.nextLink'?: string };
-      const page = (pageUrl: string): Promise<Page> => {
-        const url = resolve(pageUrl);
-        return send<Page>({
-          method: 'GET',
-          url,
-          cost: estimateCost('GET', url),
-          options: requestOptions,
-          collection: true,
-        });
-      };
+      const page = (pageUrl: string) => read<Page>(pageUrl, requestOptions, true);
       let pending: Promise<Page> | undefined = page(pathOrUrl);
       while (pending) {
         const current: Page = await pending;
