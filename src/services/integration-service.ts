@@ -15,17 +15,21 @@ export interface IntegrationDetail {
   scanCount: number;
 }
 
-export function createIntegrationService({ store }: { store: Pick<Store, 'integrations' | 'scans'> }) {
-  async function named(name: string): Promise<Integration> {
-    const found = await store.integrations.get(name);
-    if (!found) {
-      throw new NotFound(`no integration named "${name}"`, {
-        field: 'name',
-        fix: 'see `lanyard integration list`',
-      });
-    }
-    return found;
+/** The integration of that name, or NotFound naming `field`: how every service resolves a name it was given. */
+export async function integrationNamed(
+  integrations: Pick<Store['integrations'], 'get'>,
+  name: string,
+  field: string,
+): Promise<Integration> {
+  const found = await integrations.get(name);
+  if (!found) {
+    throw new NotFound(`no integration named "${name}"`, { field, fix: 'see `lanyard integration list`' });
   }
+  return found;
+}
+
+export function createIntegrationService({ store }: { store: Pick<Store, 'integrations' | 'scans'> }) {
+  const named = (name: string) => integrationNamed(store.integrations, name, 'name');
 
   return {
     /** Conflict when the name is taken; InvalidInput naming the flag when the input is wrong. */

@@ -4,6 +4,7 @@ import type { AsOf } from '../core/as-of.ts';
 import { NotFound } from '../core/errors.ts';
 import type { InventoryFilter } from '../core/inventory-query.ts';
 import type { InventoryPage, InventoryRow, Store } from '../store/index.ts';
+import { integrationNamed } from './integration-service.ts';
 
 export interface InventoryRequest {
   /** An integration's name; absent: every integration. */
@@ -22,17 +23,10 @@ const STREAM_PAGE = 500;
 
 export function createInventoryService({ store, now }: InventoryServiceDeps) {
   async function scope(request: InventoryRequest) {
-    let integrationId: string | undefined;
-    if (request.integration !== undefined) {
-      const integration = await store.integrations.get(request.integration);
-      if (!integration) {
-        throw new NotFound(`no integration named "${request.integration}"`, {
-          field: 'integration',
-          fix: 'see `lanyard integration list`',
-        });
-      }
-      integrationId = integration.id;
-    }
+    const integrationId =
+      request.integration === undefined
+        ? undefined
+        : (await integrationNamed(store.integrations, request.integration, 'integration')).id;
     const { asOf } = request;
     if (asOf && 'scanId' in asOf && !(await store.scans.get(asOf.scanId))) {
       throw new NotFound(`no scan ${asOf.scanId}`, {
@@ -43,31 +37,37 @@ export function createInventoryService({ store, now }: InventoryServiceDeps) {
     return { ...(integrationId ? { integrationId } : {}), ...(asOf ? { asOf } : {}) };
   }
 
+  const pageOf = (
+    scoped: Awaited<ReturnType<typeof scope>>,
+    request: InventoryRequest,
+    at: { now: number; limit: number; after: string | undefined },
+  ): Promise<InventoryPage> =>
+    store.inventory.page({
+      ...scoped,
+      filter: request.filter ?? {},
+      now: at.now,
+      limit: at.limit,
+      ...(at.after ? { after: at.after } : {}),
+    });
+
   return {
     /** One page; `after` is the previous page's `next`. */
     async page(request: InventoryRequest & { after?: string; limit: number }): Promise<InventoryPage> {
-      return store.inventory.page({
-        ...(await scope(request)),
-        filter: request.filter ?? {},
+      return pageOf(await scope(request), request, {
         now: now(),
         limit: request.limit,
-        ...(request.after ? { after: request.after } : {}),
+        after: request.after,
       });
     },
 
     /** Every row, fetched page by page as the consumer reads; stop reading to stop fetching. */
     async *rows(request: InventoryRequest): AsyncGenerator<InventoryRow> {
       const scoped = await scope(request);
+      // One clock for the whole listing, so a credential cannot change sides between two pages.
       const at = now();
       let after: string | undefined;
       do {
-        const page = await store.inventory.page({
-          ...scoped,
-          filter: request.filter ?? {},
-          now: at,
-          limit: STREAM_PAGE,
-          ...(after ? { after } : {}),
-        });
+        const page = await pageOf(scoped, request, { now: at, limit: STREAM_PAGE, after });
         yield* page.rows;
         after = page.next;
       } while (after);

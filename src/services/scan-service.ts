@@ -3,7 +3,7 @@
 // parts it did not finish keep the previous scan's data. One scan of an integration runs at a time: asking
 // while one runs returns that scan.
 import { setTimeout as delay } from 'node:timers/promises';
-import { LanyardError, NotFound, ScanInProgress } from '../core/errors.ts';
+import { LanyardError, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import {
   createPartTracker,
@@ -12,6 +12,7 @@ import {
   type ScanPart,
 } from '../core/scan-parts.ts';
 import type { Integration, ScanRecord, Store } from '../store/index.ts';
+import { integrationNamed } from './integration-service.ts';
 
 export type ScanStatus = 'succeeded' | 'partial' | 'failed';
 
@@ -94,7 +95,12 @@ export interface ScanServiceDeps {
 }
 
 export function createScanService({ store, collect, now, sleep = abortableSleep }: ScanServiceDeps) {
-  async function join(running: ScanInProgress, signal: AbortSignal, onJoin?: (scan: ScanRecord) => void) {
+  async function join(
+    integration: Integration,
+    running: ScanInProgress,
+    signal: AbortSignal,
+    onJoin?: (scan: ScanRecord) => void,
+  ) {
     let record = await store.scans.get(running.scanId);
     if (record) onJoin?.(record);
     while (record?.status === 'running') {
@@ -105,8 +111,9 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
     if (!record) throw running;
     const stored = (record.summary ?? {}) as Partial<ScanSummary>;
     const summary: ScanSummary = {
-      integration: stored.integration ?? '',
-      tenantId: stored.tenantId ?? '',
+      // An abandoned scan stored no summary; the integration is known all the same.
+      integration: integration.name,
+      tenantId: integration.tenantId,
       counts: stored.counts ?? {},
       requests: stored.requests ?? 0,
       resourceUnits: stored.resourceUnits ?? 0,
@@ -122,12 +129,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
 
   return {
     async run(integrationName: string, options: RunScanOptions = {}): Promise<RunScanOutcome> {
-      const integration = await store.integrations.get(integrationName);
-      if (!integration) {
-        throw new NotFound(`no integration named "${integrationName}"`, {
-          fix: 'list them with `lanyard integration list`',
-        });
-      }
+      const integration = await integrationNamed(store.integrations, integrationName, 'integration');
       const startedAt = now();
       const signal = options.signal ?? new AbortController().signal;
       let writer: Awaited<ReturnType<Store['scans']['begin']>>;
@@ -135,7 +137,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
         writer = await store.scans.begin(integration.id, startedAt);
       } catch (error) {
         if (!(error instanceof ScanInProgress)) throw error;
-        return join(error, signal, options.onJoin);
+        return join(integration, error, signal, options.onJoin);
       }
       const parts = createPartTracker();
       let progress: CollectProgress = { pages: 0, objects: 0, requests: 0, resourceUnits: 0 };
