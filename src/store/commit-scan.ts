@@ -2,7 +2,7 @@
 // that changed, records the scan and drops its staging rows. Readers see the previous scan until the commit.
 // An aspect whose part did not complete is carried forward from the previous version, never emptied, and a
 // scan that would remove an unusual share of the inventory removes nothing until the user confirms it.
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 import { type Db, type Executor, rows } from './connect.ts';
@@ -102,14 +102,14 @@ export async function commitScan(
 }
 
 /**
- * Builds one identity per object into a temporary table: the latest identity fact, its owners replaced by the
- * latest owners fact (when one arrived), federated credentials appended. Staging sorted each fact's arrays
- * (see canonical-order.ts); merged credentials are sorted here the same way, by (type, keyId) in byte order.
+ * Builds one identity per staged object into a temporary table: the latest identity fact, its owners replaced by
+ * the latest owners fact (when one arrived), federated credentials merged in. Staging already folded the facts
+ * into one row per object (scans.ts), so this is one pass; merged credentials are sorted here as staging sorts
+ * a fact's arrays (see canonical-order.ts), by (type, keyId) in byte order.
  *
  * Where the part that reads an aspect did not complete (the scan was cut, a list was refused), an object without
  * a fact for that aspect keeps the previous version's owners or federated credentials; an object Lanyard never
  * saw before gets the aspect listed in `unknown` instead of an empty list that would read as "none".
- * Each step is computed once per row (materialized), since jsonb work dominates the cost at 100,000 identities.
  */
 async function assemble(
   tx: Executor,
@@ -128,89 +128,81 @@ async function assemble(
       object_id text not null, kind text not null, app_id text not null, display_name text not null,
       data jsonb not null, hash text not null
     ) on commit drop`);
+  const previousFederated = sql`(select jsonb_agg(e) from jsonb_array_elements(c.pdata->'credentials') e
+    where e->>'type' = 'federated')`;
+  // "offset 0" keeps each level a level: flattened, the previous version's subquery and the assembled jsonb
+  // would be evaluated once per reference instead of once per row.
   await tx.execute(sql`
-    with latest as materialized (
-      select object_id,
-        max(id) filter (where aspect = 'identity') as identity_id,
-        max(id) filter (where aspect = 'owners') as owners_id,
-        bool_or(aspect = 'federated') as federated
-      from scan_facts where scan_id = ${scanId}::int
-      group by object_id
-    ),
-    flagged as materialized (
-      select l.object_id, l.owners_id, l.federated, i.data as idata,
-        l.owners_id is null
-          and (i.data->>'kind') = any(string_to_array(${ownersIncomplete}::text, ',')) as carry_owners,
-        not coalesce(l.federated, false)
-          and (i.data->>'kind') = any(string_to_array(${federatedIncomplete}::text, ',')) as carry_federated
-      from latest l
-      join scan_facts i on i.id = l.identity_id
-    ),
-    -- The previous version is looked up only for the objects that carry an aspect forward (an index probe
-    -- each); a plain join would make the planner compare every staged object with every version.
-    base as materialized (
-      select f.*, p.data as pdata
-      from flagged f
-      left join lateral (
-        select v.data from identity_versions v
-        where (f.carry_owners or f.carry_federated)
-          and v.integration_id = ${integrationId}::uuid and v.ended_seq is null and v.object_id = f.object_id
-      ) p on true
-    ),
-    merged as materialized (
-      select x.object_id,
-        jsonb_agg(x.e order by x.e->>'type' collate "C", x.e->>'keyId' collate "C", x.e->>'location' collate "C")
-          as credentials
-      from (
-        -- The latest fact about a credential wins: federated facts over the listing, the listing over the
-        -- previous version's federated credentials carried forward.
-        select distinct on (c.object_id, c.e->>'type', c.e->>'location', c.e->>'keyId') c.object_id, c.e
-        from (
-          select b.object_id, e, 0::bigint as prio
-          from base b cross join lateral jsonb_array_elements(b.idata->'credentials') e
-          where b.federated or (b.carry_federated and b.pdata is not null)
-          union all
-          select b.object_id, e, -1::bigint
-          from base b cross join lateral jsonb_array_elements(b.pdata->'credentials') e
-          where b.carry_federated and e->>'type' = 'federated'
-          union all
-          select f.object_id, e, f.id
-          from scan_facts f cross join lateral jsonb_array_elements(f.data) e
-          where f.scan_id = ${scanId}::int and f.aspect = 'federated'
-        ) c
-        order by c.object_id, c.e->>'type', c.e->>'location', c.e->>'keyId', c.prio desc
-      ) x
-      group by x.object_id
-    ),
-    assembled as materialized (
-      select b.object_id, b.idata->>'kind' as kind, b.idata->>'appId' as app_id,
-        b.idata->>'displayName' as display_name,
-        (b.idata - 'unknown') || jsonb_build_object(
-          'owners', coalesce(
-            o.data,
-            case when b.carry_owners then b.pdata->'owners' end,
-            b.idata->'owners'
-          ),
-          'credentials', coalesce(m.credentials, b.idata->'credentials')
-        ) || coalesce(
-          (select jsonb_build_object('unknown', jsonb_agg(a order by a))
-           from unnest(array[
-             case when b.carry_owners and (b.pdata is null or b.pdata->'unknown' @> '["owners"]')
-               then 'owners' end,
-             case when b.carry_federated and (b.pdata is null or b.pdata->'unknown' @> '["federated"]')
-               then 'federated' end
-           ]) a
-           where a is not null
-           having count(*) > 0),
-          '{}'::jsonb
-        ) as data
-      from base b
-      left join scan_facts o on o.id = b.owners_id
-      left join merged m on m.object_id = b.object_id
-    )
     insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
-    select object_id, kind, app_id, display_name, data, md5(data::text) from assembled`);
+    select object_id, kind, app_id, display_name, data, md5(data::text)
+    from (
+      select c.object_id, c.idata->>'kind' as kind, c.idata->>'appId' as app_id,
+        c.idata->>'displayName' as display_name,
+        (c.idata - 'unknown') || jsonb_build_object(
+          'owners', coalesce(c.owners, case when c.carry_owners then c.pdata->'owners' end, c.idata->'owners'),
+          'credentials', case
+            when c.federated is not null or (c.carry_federated and c.pdata is not null)
+              then ${mergeCredentialsSql(
+                sql`case when c.carry_federated then ${previousFederated} end`,
+                sql`c.idata->'credentials'`,
+                sql`c.federated`,
+              )}
+            else c.idata->'credentials'
+          end
+        ) || case
+          when c.unknown_owners and c.unknown_federated then '{"unknown":["federated","owners"]}'::jsonb
+          when c.unknown_owners then '{"unknown":["owners"]}'::jsonb
+          when c.unknown_federated then '{"unknown":["federated"]}'::jsonb
+          else '{}'::jsonb
+        end as data
+      from (
+        select p.*,
+          p.carry_owners and (p.pdata is null or p.pdata->'unknown' @> '["owners"]') as unknown_owners,
+          p.carry_federated and (p.pdata is null or p.pdata->'unknown' @> '["federated"]') as unknown_federated
+        from (
+          select f.*,
+            -- The previous version only for the objects that carry an aspect forward: an index probe each.
+            case when f.carry_owners or f.carry_federated then (
+              select v.data from identity_versions v
+              where v.integration_id = ${integrationId}::uuid and v.ended_seq is null and v.object_id = f.object_id
+            ) end as pdata
+          from (
+            select s.object_id, s.identity as idata, s.owners, s.federated,
+              s.owners is null
+                and (s.identity->>'kind') = any(string_to_array(${ownersIncomplete}::text, ',')) as carry_owners,
+              s.federated is null
+                and (s.identity->>'kind') = any(string_to_array(${federatedIncomplete}::text, ',')) as carry_federated
+            from scan_objects s
+            where s.scan_id = ${scanId}::int and s.identity is not null
+          ) f
+          offset 0
+        ) p
+        offset 0
+      ) c
+      offset 0
+    ) a`);
   await tx.execute(sql`analyze lanyard_assembled`);
+}
+
+/**
+ * A jsonb array of the given credential arrays merged, one credential per (type, location, keyId): a later
+ * array's credential wins over an earlier one's. Sorted by (type, keyId, location) in byte order, as
+ * canonical-order.ts sorts them. Null arrays add nothing.
+ */
+export function mergeCredentialsSql(...layers: SQL[]): SQL {
+  const union = sql.join(
+    layers.map((layer, rank) => sql`select e, ${rank}::int as rank from jsonb_array_elements(${layer}) e`),
+    sql` union all `,
+  );
+  return sql`(
+    select coalesce(
+      jsonb_agg(x.e order by x.e->>'type' collate "C", x.e->>'keyId' collate "C", x.e->>'location' collate "C"),
+      '[]'::jsonb)
+    from (
+      select distinct on (u.e->>'type', u.e->>'location', u.e->>'keyId') u.e
+      from (${union}) u
+      order by u.e->>'type', u.e->>'location', u.e->>'keyId', u.rank desc
+    ) x)`;
 }
 
 /**
@@ -257,11 +249,11 @@ async function dropStaging(tx: Executor, kind: 'pglite' | 'postgres', scanId: nu
       sql`select 1 from scans where status = 'running' and id <> ${scanId}::int limit 1`,
     );
     if (!other) {
-      await tx.execute(sql`truncate scan_facts`);
+      await tx.execute(sql`truncate scan_objects`);
       return;
     }
   }
-  await tx.execute(sql`delete from scan_facts where scan_id = ${scanId}::int`);
+  await tx.execute(sql`delete from scan_objects where scan_id = ${scanId}::int`);
 }
 
 async function writeVersions(

@@ -77,7 +77,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
 async function abandonRunningScans(connection: Connection): Promise<void> {
   await connection.db.transaction(async (tx) => {
     await tx.execute(
-      sql`delete from scan_facts where scan_id in (select id from scans where status = 'running')`,
+      sql`delete from scan_objects where scan_id in (select id from scans where status = 'running')`,
     );
     await tx.execute(sql`
       update scans set status = 'failed', finished_at = now(),

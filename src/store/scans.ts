@@ -3,15 +3,16 @@ import { hostname } from 'node:os';
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { InvalidInput, NotFound, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
+import type { Credential, Identity, Owner } from '../core/inventory.ts';
 import { canonicalIdentity, sortOwners } from './canonical-order.ts';
-import { commitScan } from './commit-scan.ts';
+import { commitScan, mergeCredentialsSql } from './commit-scan.ts';
 import { type Db, type Executor, rows } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
 import { driverError, pgErrorCode } from './pg-errors.ts';
 import { integrations, scans } from './schema.ts';
 import type { BeginScanOptions, ScanRecord, ScanResult, ScanWriter, Store } from './types.ts';
 
-/** Facts per INSERT: one JSON parameter each, so a batch is one round trip whatever its size. */
+/** Facts per upsert: one JSON parameter, so a batch is one round trip whatever its size. */
 const STAGE_CHUNK = 2_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Long enough to ride out a slow commit or a stalled event loop; short enough that a crash frees the scan soon. */
@@ -83,7 +84,7 @@ export async function recoverAbandonedScans(db: Executor, integrationId?: string
         where status = 'running' and lease_expires_at < now() ${which}
         returning id`,
   );
-  for (const { id } of abandoned) await db.execute(sql`delete from scan_facts where scan_id = ${id}::int`);
+  for (const { id } of abandoned) await db.execute(sql`delete from scan_objects where scan_id = ${id}::int`);
   return abandoned.length;
 }
 
@@ -141,14 +142,20 @@ function createWriter(
       open();
       for (const fact of facts) assertFact(fact);
       for (let start = 0; start < facts.length; start += STAGE_CHUNK) {
-        const chunk = facts.slice(start, start + STAGE_CHUNK).map(toRow);
+        const merged = mergeFacts(facts.slice(start, start + STAGE_CHUNK));
         try {
-          // Ordinality keeps the staging ids in arrival order: the latest fact about an object wins.
           await db.execute(sql`
-            insert into scan_facts (scan_id, aspect, object_id, data)
-            select ${id}::int, f->>'a', f->>'o', f->'d'
-            from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) with ordinality as t(f, n)
-            order by n`);
+            insert into scan_objects as s (scan_id, object_id, identity, owners, federated)
+            select ${id}::int, f->>'o', f->'i', f->'w', f->'f'
+            from jsonb_array_elements(${JSON.stringify(merged)}::jsonb) f
+            on conflict (scan_id, object_id) do update set
+              identity = coalesce(excluded.identity, s.identity),
+              owners = coalesce(excluded.owners, s.owners),
+              federated = case
+                when excluded.federated is null then s.federated
+                when s.federated is null then excluded.federated
+                else ${mergeCredentialsSql(sql`s.federated`, sql`excluded.federated`)}
+              end`);
         } catch (error) {
           if (pgErrorCode(error) === '23503') {
             throw new NotFound(`scan ${id} no longer exists: its integration was deleted`, {
@@ -171,13 +178,48 @@ function createWriter(
   };
 }
 
-function toRow(fact: IdentityFact): { a: string; o: string; d: unknown } {
-  switch (fact.aspect) {
-    case 'identity':
-      return { a: 'identity', o: fact.identity.objectId, d: canonicalIdentity(fact.identity) };
-    case 'owners':
-      return { a: 'owners', o: fact.objectId, d: sortOwners(fact.owners) };
-    case 'federated':
-      return { a: 'federated', o: fact.objectId, d: fact.credentials };
+/** One staged object: i = identity, w = owners, f = federated credentials; absent keys leave the row's value. */
+interface StagedObject {
+  o: string;
+  i?: Identity;
+  w?: Owner[];
+  f?: Credential[];
+}
+
+/**
+ * Folds a chunk's facts into one row per object, the later fact winning as it would across chunks: an upsert
+ * may touch each row once per statement.
+ */
+function mergeFacts(facts: readonly IdentityFact[]): StagedObject[] {
+  const byObject = new Map<string, StagedObject>();
+  const row = (objectId: string): StagedObject => {
+    const found = byObject.get(objectId);
+    if (found) return found;
+    const created: StagedObject = { o: objectId };
+    byObject.set(objectId, created);
+    return created;
+  };
+  for (const fact of facts) {
+    switch (fact.aspect) {
+      case 'identity':
+        row(fact.identity.objectId).i = canonicalIdentity(fact.identity);
+        break;
+      case 'owners':
+        row(fact.objectId).w = sortOwners(fact.owners);
+        break;
+      case 'federated': {
+        const target = row(fact.objectId);
+        target.f = latestByKey([...(target.f ?? []), ...fact.credentials]);
+        break;
+      }
+    }
   }
+  return [...byObject.values()];
+}
+
+const credentialKey = (c: Credential) => `${c.type}\u0000${c.location}\u0000${c.keyId}`;
+
+/** One credential per (type, location, keyId), the last one given winning. */
+function latestByKey(credentials: readonly Credential[]): Credential[] {
+  return [...new Map(credentials.map((c) => [credentialKey(c), c])).values()];
 }

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -77,21 +78,26 @@ export const scans = pgTable(
   ],
 );
 
-/** Facts staged by a running scan as pages arrive; assembled and deleted when the scan finishes. */
-export const scanFacts = pgTable(
-  'scan_facts',
+/**
+ * What a running scan has learned about each object so far, one row per object: facts are merged into it as
+ * pages arrive (latest identity, latest owner list, federated credentials by key), so finishing the scan reads
+ * one row per identity instead of regrouping every fact. Deleted when the scan finishes.
+ */
+export const scanObjects = pgTable(
+  'scan_objects',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     scanId: integer('scan_id')
       .notNull()
       .references(() => scans.id, { onDelete: 'cascade' }),
-    aspect: text('aspect').$type<'identity' | 'owners' | 'federated'>().notNull(),
     objectId: text('object_id').notNull(),
-    /** identity: the Identity; owners: Owner[]; federated: Credential[]. */
-    data: jsonb('data').notNull(),
+    /** The latest identity fact (an Identity), null until the object's list page arrived. */
+    identity: jsonb('identity'),
+    /** The latest owners fact (Owner[]), null when none arrived: the identity's own owners stand. */
+    owners: jsonb('owners'),
+    /** Federated credentials from every federated fact, the latest per (type, location, keyId); null when none. */
+    federated: jsonb('federated'),
   },
-  // Only the scan id: a wider key costs more on every staged row than it saves once at finish.
-  (t) => [index('scan_facts_scan_id_idx').on(t.scanId)],
+  (t) => [primaryKey({ name: 'scan_objects_pkey', columns: [t.scanId, t.objectId] })],
 );
 
 /**

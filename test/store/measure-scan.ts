@@ -1,4 +1,5 @@
-// Measures staging and committing a large scan: `npx tsx test/store/measure-scan.ts [pglite|postgres] [identities]`.
+// Measures staging and committing a large scan: `npx tsx test/store/measure-scan.ts [pglite|postgres] [identities]`
+// (ROUNDS=1 for the first scan only; the default 1,2,3 also rescans with 1% changed and 1% gone, then again).
 // Not a test (no assertions on time); prints the figures quoted in the store's documentation.
 import type { IdentityFact } from '../../src/core/facts.ts';
 import type { Store } from '../../src/store/index.ts';
@@ -54,7 +55,8 @@ const db = await createTestDatabase(name);
 try {
   const store = await db.open();
   const integration = await store.integrations.create(newIntegration());
-  for (const n of [1, 2, 3]) await round(store, integration.id, n === 3 ? 1 : n);
+  for (const n of (process.env.ROUNDS ?? '1,2,3').split(',').map(Number))
+    await round(store, integration.id, n === 3 ? 1 : n);
   const t = performance.now();
   const listed = await store.inventory.list({ integrationId: integration.id });
   console.log(`${name} list ${listed.length}: ${((performance.now() - t) / 1000).toFixed(1)} s`);

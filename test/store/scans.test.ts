@@ -265,6 +265,41 @@ forEachDatabase('store scans', (db) => {
     );
   });
 
+  test('facts about one object fold together in one batch and across batches, the later winning', async () => {
+    const id = await integration();
+    const writer = await store.scans.begin(id, new Date());
+    // Within one batch: staging folds them before its upsert (a row may be touched once per statement).
+    await writer.stage([
+      { aspect: 'identity', identity: identity('app', { displayName: 'first' }) },
+      { aspect: 'owners', objectId: 'app', owners: [owner('u1')] },
+      { aspect: 'federated', objectId: 'app', credentials: [federated('f1', 'repo:old')] },
+      { aspect: 'identity', identity: identity('app', { displayName: 'second' }) },
+      { aspect: 'owners', objectId: 'app', owners: [owner('u2')] },
+      { aspect: 'federated', objectId: 'app', credentials: [federated('f2', 'repo:b')] },
+    ]);
+    // Across batches: the database merges them; f1 is restated and the restatement wins.
+    await writer.stage([
+      { aspect: 'federated', objectId: 'app', credentials: [federated('f1', 'repo:new')] },
+      { aspect: 'federated', objectId: 'app', credentials: [federated('f3', 'repo:c')] },
+    ]);
+    await writer.stage([{ aspect: 'owners', objectId: 'app', owners: [owner('u3')] }]);
+    await writer.finish({ status: 'succeeded', summary: {}, finishedAt: new Date() });
+    const [app] = await store.inventory.list({ integrationId: id });
+    assert.equal(app!.displayName, 'second');
+    assert.deepEqual(
+      app!.owners.map((o) => o.objectId),
+      ['u3'],
+    );
+    assert.deepEqual(
+      app!.credentials.map((c) => [c.keyId, c.subject]),
+      [
+        ['f1', 'repo:new'],
+        ['f2', 'repo:b'],
+        ['f3', 'repo:c'],
+      ],
+    );
+  });
+
   test('rejects facts that carry a secret value, and stages nothing of the batch', async () => {
     const id = await integration();
     const writer = await store.scans.begin(id, new Date());
