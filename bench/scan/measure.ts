@@ -1,7 +1,7 @@
 // One size of the scan benchmark: a throttled emulator (own process) serves the tenant; the naive script
 // and `lanyard scan` run one after the other in their own processes with the log reset in between; then a
 // second, unthrottled emulator of the same tenant serves the bare crawl that measures the download time.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -166,6 +166,7 @@ async function runLanyard(host: HostReady, control: EmulatorControlClient, optio
     const records = (await control.requests()).map((r) => ({ ...r, time: r.time - offset }));
     const signIns = (await control.signIns()).map((r) => ({ ...r, time: r.time - offset }));
     if (options.dumpDir) {
+      await mkdir(options.dumpDir, { recursive: true });
       const file = join(options.dumpDir, `lanyard-${options.apps}.json`);
       await writeFile(file, JSON.stringify({ report, signIns, records }));
       log(`  wrote ${file}`);

@@ -120,3 +120,22 @@ test('does not refill what requests still in flight hold, so no burst follows a 
   await timer.advance(1);
   assert.deepEqual(granted, [2100]);
 });
+
+test('a background request waits behind every other for resource units, whenever they arrived', async () => {
+  const timer = createFakeTimer();
+  const budget = createGraphBudget({ resourceUnitsPerWindow: 10, windowMs: 1000, headroom: 0, timer });
+  const order: string[] = [];
+  const take = (name: string, units: number, background: boolean) =>
+    void budget.acquire(ru(units), undefined, background).then((lease) => {
+      order.push(name);
+      lease.release();
+    });
+  take('fill', 10, false);
+  await timer.advance(0);
+  // The bucket is empty: a background batch queued first, then two chain pages.
+  take('far end', 5, true);
+  take('chain 1', 1, false);
+  take('chain 2', 1, false);
+  await timer.advance(1000);
+  assert.deepEqual(order, ['fill', 'chain 1', 'chain 2', 'far end']);
+});

@@ -31,8 +31,11 @@ export interface BudgetLease {
 }
 
 export interface GraphBudget {
-  /** Waits until the request can be sent without exceeding either limit, and spends its cost. */
-  acquire(cost: RequestCost, signal?: AbortSignal): Promise<BudgetLease>;
+  /**
+   * Waits until the request can be sent without exceeding either limit, and spends its cost. A `background`
+   * request waits for resource units behind every other (see RequestOptions.background).
+   */
+  acquire(cost: RequestCost, signal?: AbortSignal, background?: boolean): Promise<BudgetLease>;
   /** Corrects the local account with what Graph reported for a request charged at `estimated`. */
   learn(estimated: RequestCost, server: ServerAccounting): void;
   /** Holds every request until `ms` from now (a 429's Retry-After applies to the whole app+tenant). */
@@ -41,6 +44,8 @@ export interface GraphBudget {
   available(): number;
   /** The most resource units one request may cost and still be paid at once: a full bucket. */
   readonly capacity: number;
+  /** Resource units it refills a second: the pace it can keep once the first full bucket is spent. */
+  readonly unitsPerSecond: number;
 }
 
 export function createGraphBudget(options: BudgetOptions): GraphBudget {
@@ -63,11 +68,12 @@ export function createGraphBudget(options: BudgetOptions): GraphBudget {
 
   return {
     capacity: quota * spendable,
-    async acquire(cost, signal) {
+    unitsPerSecond: (quota * spendable * 1000) / options.windowMs,
+    async acquire(cost, signal, background) {
       // The scarcer per-minute limiter first, so a request never holds resource units while it waits for it.
       if (cost.keyCredentials) await keyCredentials.take(1, signal);
       try {
-        await units.take(cost.resourceUnits, signal);
+        await units.take(cost.resourceUnits, signal, background);
       } catch (error) {
         if (cost.keyCredentials) keyCredentials.settle(1);
         throw error;

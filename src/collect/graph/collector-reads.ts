@@ -43,6 +43,29 @@ export async function readDisabledUsers(
 }
 
 /**
+ * Each collection's size from its `$count` (an advanced query: ConsistencyLevel eventual, 1 RU each, an
+ * estimate, which is all a plan needs), or null when Graph would not count. Never fails the scan: the plan
+ * then does without.
+ */
+export async function countCollections(
+  transport: Reader,
+  paths: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, number> | null> {
+  try {
+    const counts = await Promise.all(
+      paths.map((path) =>
+        transport.get<unknown>(`${path}/$count`, { signal, headers: { ConsistencyLevel: 'eventual' } }),
+      ),
+    );
+    if (!counts.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) return null;
+    return new Map(paths.map((path, i) => [path, counts[i] as number]));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Our tenant's id from /organization; Application.Read.All does not cover that read, so without
  * Organization.Read.All the id comes from the access token the tenant issued (its `tid` claim).
  */
@@ -82,7 +105,7 @@ export interface BatchedList {
 export async function readBatchedLists(
   transport: Pick<GraphTransport, 'batch' | 'pages'>,
   requests: Array<{ id: string; url: string }>,
-  options: { signal: AbortSignal; permission: string },
+  options: { signal: AbortSignal; permission: string; background?: boolean },
 ): Promise<BatchedList[]> {
   const responses = await transport.batch<{ value?: unknown[]; '@odata.nextLink'?: string }>(
     requests,

@@ -8,7 +8,11 @@
 //   federated credentials (2 RU) and service principal owners (1 RU). Expanding costs ~0.02 RU per object
 //   instead of 1 RU per object for per-identity reads: 50 times less budget than the N+1 approach.
 // - Only the two 999-object lists select keyCredentials, so the 150/min keyCredentials limit is spent on
-//   pages of 999 (~150,000 objects a minute) and never on the 100-object expansion pages.
+//   pages of 999 (~150,000 objects a minute) and never on the 100-object expansion pages; where the two would
+//   need more pages than the limit lets through at once, the service principals are read as whole objects,
+//   which return keyCredentials outside it.
+// - Each expanded list is also read from its far end (far-end.ts), the two meeting where their paces say
+//   (coverage.ts); far-end reads take the budget only after the chains.
 // - An object at Graph's cap of 20 expanded items is completed through $batch (20 full lists per call), so
 //   even very large owner lists cost one round trip per 20 objects, not one per object.
 // - The transport keeps these chains and batches in flight together over keep-alive connections and paces
@@ -22,10 +26,18 @@ import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
 import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
+import type { Coverage } from './coverage.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
-import { Coverage, readFarEnd } from './far-end.ts';
+import { readFarEnd } from './far-end.ts';
 import { QueryRefused } from './graph-errors.ts';
 import { createCounter, type InventoryCounts } from './inventory-counts.ts';
+import {
+  isRemembered,
+  KEY_CREDENTIAL_PAGES_AT_ONCE,
+  planLists,
+  SwitchToWholeObjects,
+  wholeObjectsPlan,
+} from './list-plan.ts';
 import type { MapContext } from './map.ts';
 import { type FallbackPlan, type ResourceDeclaration, resourceUrl, splitAtCap } from './resource.ts';
 import { INVENTORY_RESOURCES } from './resources/index.ts';
@@ -46,7 +58,8 @@ export interface CollectProgress {
 export type QueryPlan = Record<string, string>;
 
 export interface CollectInventoryOptions {
-  transport: Pick<GraphTransport, 'get' | 'pages' | 'batch' | 'stats' | 'tokenTenantId'>;
+  transport: Pick<GraphTransport, 'get' | 'pages' | 'batch' | 'stats' | 'tokenTenantId'> &
+    Partial<Pick<GraphTransport, 'resourceUnitsPerSecond'>>;
   /** Receives each page's facts; the next page of that list waits for it (backpressure). Never called concurrently. */
   onFacts: (facts: IdentityFact[]) => Promise<void>;
   onProgress?: (progress: CollectProgress) => void;
@@ -57,6 +70,8 @@ export interface CollectInventoryOptions {
   plan?: QueryPlan;
   /** Told which parts the scan has and how each ends; the caller still knows them if the scan is cut. */
   parts?: PartTracker;
+  /** Pages that select keyCredentials the identity lists may take before one reads whole objects (tests). */
+  keyCredentialPagesAtOnce?: number;
 }
 
 export interface CollectInventoryResult {
@@ -92,6 +107,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   const parts = options.parts ?? createPartTracker();
   const warnings: string[] = [];
   const plan: QueryPlan = {};
+  const keyCredentialPagesAtOnce = options.keyCredentialPagesAtOnce ?? KEY_CREDENTIAL_PAGES_AT_ONCE;
   let pages = 0;
   let objects = 0;
   let unreadableOwners = 0;
@@ -203,9 +219,13 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       })) {
         listSignal.throwIfAborted();
         read += 1;
+        // Decided once, on the first page and before any of it is used: the count was asked at the same moment.
+        if (read === 1 && !fallback && resource.wholeObjectsQuery && (await wholeObjectsWanted))
+          throw new SwitchToWholeObjects();
         const context = await contextFor();
         for (const listing of listings) listing.list(page.map((raw) => String(raw.id)));
         const claimed = coverage ? page.filter((raw) => coverage.claim(String(raw.id))) : page;
+        coverage?.chainRead(page.length);
         const { facts, atCap } = splitAtCap(resource, claimed, context);
         overflow.push(...atCap);
         if (overflow.length >= BATCH_SIZE) flush();
@@ -223,6 +243,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
         if (chainStop.signal.aborted) break;
       }
     } catch (error) {
+      if (error instanceof SwitchToWholeObjects) throw error;
       if (overflowFailed.signal.aborted) throw overflowFailed.signal.reason;
       const stoppedEarly = chainStop.signal.aborted && !listSignal.aborted;
       if (!stoppedEarly) {
@@ -301,7 +322,8 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
         } else {
           await walkList(resource, current, partSignal);
         }
-        if (current) {
+        // A plan chosen for the tenant's size is chosen again each scan; only refusals are remembered.
+        if (current && isRemembered(current)) {
           plan[resource.name] = current.id;
           if (index > 0 && current.id === remembered && !current.perObject) {
             warnings.push(`${resource.name}: read with the ${current.id} plan this Graph needed before`);
@@ -310,6 +332,15 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
         if (resource.part) parts.complete(resource.name);
         return;
       } catch (error) {
+        if (error instanceof SwitchToWholeObjects) {
+          warnings.push(
+            `${resource.name}: read as whole objects: the identity lists need more than ` +
+              `${keyCredentialPagesAtOnce} pages that select keyCredentials, Graph's limit at once`,
+          );
+          plans.splice(index + 1, 0, wholeObjectsPlan(resource));
+          index += 1;
+          continue;
+        }
         if (!(error instanceof FirstPageRefused)) throw error;
         const next = plans[index + 1];
         if (!next) throw error.refusal;
@@ -323,13 +354,14 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
 
   const resources = options.resources ?? INVENTORY_RESOURCES;
   // Each expanded part whose collection has an identity list in this scan gets a far end (far-end.ts).
-  const coverages = new Map<ResourceDeclaration, Coverage>();
+  const { coverages, wholeObjectsWanted } = planLists({
+    transport,
+    resources,
+    signal,
+    keyCredentialPagesAtOnce,
+  });
   const listingsOf = (path: string): Coverage[] =>
     resources.filter((r) => r.expansion && r.path === path).flatMap((r) => coverages.get(r) ?? []);
-  for (const r of resources) {
-    const listed = resources.some((i) => i.part?.aspect === 'identity' && i.path === r.path);
-    if (r.expansion && r.part && listed) coverages.set(r, new Coverage());
-  }
   for (const r of resources)
     if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
   // Every list runs to its end or to the first failure of a required part, which stops the others. An

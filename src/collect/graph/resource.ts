@@ -82,6 +82,12 @@ export interface ResourceDeclaration<Raw = unknown> {
   fallbacks?: readonly FallbackPlan[];
   path: string;
   query: Record<string, string>;
+  /**
+   * The same list as whole objects, without `$select`: Graph then returns keyCredentials (without their `key`)
+   * outside its 150-a-minute limit on lists that select them (facts §1.2), for a larger reply. Read instead of
+   * `query` when the tenant's identity lists need more pages than that limit lets through at once.
+   */
+  wholeObjectsQuery?: Record<string, string>;
   permission: GraphPermission;
   /** Set for lists that expand a relationship: objects at EXPAND_ITEM_CAP are completed through `fullList`. */
   expansion?: Expansion;

@@ -1,4 +1,5 @@
-// A token bucket with a FIFO queue of waiters and an injectable timer, so pacing is testable with a fake clock.
+// A token bucket with a queue of waiters and an injectable timer, so pacing is testable with a fake clock.
+// Waiters are served in arrival order, background ones only when no foreground one waits.
 
 /** Time source and one-shot timers; the real one is `systemTimer`, tests pass a fake. */
 export interface Timer {
@@ -27,10 +28,11 @@ export interface TokenBucketOptions {
 
 export interface TokenBucket {
   /**
-   * Resolves once `n` tokens are taken; waiters are served in arrival order. The tokens stay outstanding
-   * until `settle(n)`: the server has not counted them yet, so they cannot be refilled either.
+   * Resolves once `n` tokens are taken; waiters are served in arrival order, a `background` one only once no
+   * other waits. The tokens stay outstanding until `settle(n)`: the server has not counted them yet, so they
+   * cannot be refilled either.
    */
-  take(n: number, signal?: AbortSignal): Promise<void>;
+  take(n: number, signal?: AbortSignal, background?: boolean): Promise<void>;
   /** The `n` tokens of a take have reached the server (its reply is in, or it failed). */
   settle(n: number): void;
   /** Adds (positive) or removes (negative) tokens, e.g. when the server charged more than estimated. */
@@ -44,6 +46,7 @@ export interface TokenBucket {
 
 interface Waiter {
   n: number;
+  background: boolean;
   resolve: () => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
@@ -87,7 +90,9 @@ export function createTokenBucket({
   function pump(): void {
     refill();
     while (queue.length > 0) {
-      const head = queue[0]!;
+      const foreground = queue.findIndex((w) => !w.background);
+      const at = foreground >= 0 ? foreground : 0;
+      const head = queue[at]!;
       const blocked = (blockedUntil?.() ?? 0) - timer.now();
       if (blocked > 0) {
         schedule(blocked);
@@ -105,7 +110,7 @@ export function createTokenBucket({
       }
       tokens -= head.n;
       outstanding += head.n;
-      queue.shift();
+      queue.splice(at, 1);
       head.signal?.removeEventListener('abort', head.onAbort);
       head.resolve();
     }
@@ -114,11 +119,12 @@ export function createTokenBucket({
   }
 
   return {
-    take(n, signal) {
+    take(n, signal, background = false) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
           n,
+          background,
           resolve,
           reject,
           signal,

@@ -16,6 +16,11 @@ export interface RequestOptions {
   permission?: string;
   /** Extra request headers, e.g. `ConsistencyLevel: eventual` for `$count`. */
   headers?: Record<string, string>;
+  /**
+   * Waits for resource units behind every request without it: reads that spend more budget per object than
+   * the chains of pages beside them (the far end), so the budget goes first where it reads most.
+   */
+  background?: boolean;
 }
 
 export interface TransportStats {
@@ -38,6 +43,8 @@ export interface GraphTransport {
   batch<T = unknown>(requests: BatchRequest[], options?: RequestOptions): Promise<BatchResponse<T>[]>;
   /** The tenant id the access token was issued for. */
   tokenTenantId(): Promise<string | null>;
+  /** Resource units a second the directory budget refills (shared with this app's other transports). */
+  resourceUnitsPerSecond(): number;
   stats(): TransportStats;
   close(): Promise<void>;
 }

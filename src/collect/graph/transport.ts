@@ -119,87 +119,97 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   ): Promise<Exchange> {
     const path = new URL(req.url).pathname;
     const { signal } = req.options;
-    return slots.execute(async () => {
-      const token = await tokens.current();
-      const limiter = limiters.for(requestClass(req.url), req.cost);
-      const lease = await limiter.budget.acquire(limiter.cost, signal);
-      const started = timer.now();
-      counters.requests += 1;
-      let response: Exchange;
-      try {
-        response = await exchange(dispatcher, {
-          method: req.method,
-          url: req.url,
-          headers: {
-            authorization: `Bearer ${token.value}`,
-            accept: 'application/json',
-            'client-request-id': randomUUID(),
-            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...req.options.headers,
-          },
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          signal,
-          timeoutMs: options.requestTimeoutMs ?? 60_000,
-          caFile: options.caFile,
-        });
-      } finally {
-        // Graph has counted the request by now (or never will): its units may refill again.
-        lease.release();
-      }
-      counters.bytes += response.bytes;
-      const header = Number(response.headers['x-ms-resource-unit']);
-      const charged = Number.isFinite(header) && header > 0 && req.countUnits !== false ? header : null;
-      const percentage = Number(response.headers['x-ms-throttle-limit-percentage']);
-      // Graph's RU headers describe the directory budget; a reports request only counts as one request.
-      if (limiter.budget === limiters.directory) {
-        limiter.budget.learn(limiter.cost, {
-          resourceUnits: charged,
-          limitPercentage: Number.isFinite(percentage) && percentage > 0 ? percentage : null,
-        });
-      }
-      const units = charged ?? req.cost.resourceUnits;
-      if (req.countUnits !== false) counters.resourceUnits += units;
-      emit({
-        type: 'response',
-        method: req.method,
-        path,
-        status: response.status,
-        resourceUnits: units,
-        ms: timer.now() - started,
-      });
-      const context = { method: req.method, path, permission: req.options.permission };
-      const verdict = judgeResponse(response.status, response.headers);
-      switch (verdict.kind) {
-        case 'ok':
-          return response;
-        case 'throttled': {
-          counters.throttled += 1;
-          const wait =
-            verdict.retryAfterMs ??
-            Math.max(
-              1000,
-              backoffDelay(attemptNo + 1, retrySettings, null, () => 1),
-            );
-          limiter.budget.pause(wait);
-          emit({ type: 'throttled', method: req.method, path, retryAfterMs: wait });
-          throw new RetryableFailure('throttled', normaliseGraphError(429, response.text, context));
-        }
-        case 'transient':
-          throw new RetryableFailure(
-            'transient',
-            normaliseGraphError(response.status, response.text, context),
-            parseRetry(response),
-          );
-        case 'reauthenticate':
-          if (state.reauthenticated) throw normaliseGraphError(401, response.text, context);
-          state.reauthenticated = true;
-          emit({ type: 'token', reason: 'challenge' });
-          await tokens.refresh(token.generation, verdict.claims);
-          throw new RetryableFailure('reauthenticated', new AuthFailed('Graph rejected the refreshed token'));
-        default:
-          throw normaliseGraphError(response.status, response.text, context);
-      }
-    }, req.options.signal);
+    const limiter = limiters.for(requestClass(req.url), req.cost);
+    // The budget before a connection slot: a request waiting for resource units must not hold a slot that a
+    // request first in line for them (a chain page ahead of the far end's reads) then waits for.
+    const lease = await limiter.budget.acquire(limiter.cost, signal, req.options.background);
+    return (
+      slots
+        .execute(async () => {
+          const token = await tokens.current();
+          const started = timer.now();
+          counters.requests += 1;
+          let response: Exchange;
+          try {
+            response = await exchange(dispatcher, {
+              method: req.method,
+              url: req.url,
+              headers: {
+                authorization: `Bearer ${token.value}`,
+                accept: 'application/json',
+                'client-request-id': randomUUID(),
+                ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+                ...req.options.headers,
+              },
+              body: req.body === undefined ? undefined : JSON.stringify(req.body),
+              signal,
+              timeoutMs: options.requestTimeoutMs ?? 60_000,
+              caFile: options.caFile,
+            });
+          } finally {
+            // Graph has counted the request by now (or never will): its units may refill again.
+            lease.release();
+          }
+          counters.bytes += response.bytes;
+          const header = Number(response.headers['x-ms-resource-unit']);
+          const charged = Number.isFinite(header) && header > 0 && req.countUnits !== false ? header : null;
+          const percentage = Number(response.headers['x-ms-throttle-limit-percentage']);
+          // Graph's RU headers describe the directory budget; a reports request only counts as one request.
+          if (limiter.budget === limiters.directory) {
+            limiter.budget.learn(limiter.cost, {
+              resourceUnits: charged,
+              limitPercentage: Number.isFinite(percentage) && percentage > 0 ? percentage : null,
+            });
+          }
+          const units = charged ?? req.cost.resourceUnits;
+          if (req.countUnits !== false) counters.resourceUnits += units;
+          emit({
+            type: 'response',
+            method: req.method,
+            path,
+            status: response.status,
+            resourceUnits: units,
+            ms: timer.now() - started,
+          });
+          const context = { method: req.method, path, permission: req.options.permission };
+          const verdict = judgeResponse(response.status, response.headers);
+          switch (verdict.kind) {
+            case 'ok':
+              return response;
+            case 'throttled': {
+              counters.throttled += 1;
+              const wait =
+                verdict.retryAfterMs ??
+                Math.max(
+                  1000,
+                  backoffDelay(attemptNo + 1, retrySettings, null, () => 1),
+                );
+              limiter.budget.pause(wait);
+              emit({ type: 'throttled', method: req.method, path, retryAfterMs: wait });
+              throw new RetryableFailure('throttled', normaliseGraphError(429, response.text, context));
+            }
+            case 'transient':
+              throw new RetryableFailure(
+                'transient',
+                normaliseGraphError(response.status, response.text, context),
+                parseRetry(response),
+              );
+            case 'reauthenticate':
+              if (state.reauthenticated) throw normaliseGraphError(401, response.text, context);
+              state.reauthenticated = true;
+              emit({ type: 'token', reason: 'challenge' });
+              await tokens.refresh(token.generation, verdict.claims);
+              throw new RetryableFailure(
+                'reauthenticated',
+                new AuthFailed('Graph rejected the refreshed token'),
+              );
+            default:
+              throw normaliseGraphError(response.status, response.text, context);
+          }
+        }, req.options.signal)
+        // Also when no request went out (aborted in the queue, no token): units never sent must refill.
+        .finally(() => lease.release())
+    );
   }
 
   function parseRetry(response: Exchange): number | null {
@@ -283,6 +293,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         yield current.value;
       }
     },
+    resourceUnitsPerSecond: () => budget.unitsPerSecond,
     batch<T>(requests: BatchRequest[], requestOptions: RequestOptions = {}) {
       return runBatch<T>(requests, {
         url: resolve('/$batch'),

@@ -13,6 +13,9 @@ export const servicePrincipals = defineResource<ServicePrincipal>({
       'id,appId,displayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,alternativeNames,signInAudience,passwordCredentials,keyCredentials',
     $top: '999',
   },
+  // Service principals outnumber applications (Microsoft's, vendors', managed identities): this is the list
+  // that reads whole objects when the two together would wait on the keyCredentials limit.
+  wholeObjectsQuery: { $top: '999' },
   permission: 'Application.Read.All',
   map: (raw, context) => [{ aspect: 'identity', identity: mapServicePrincipal(raw, context) }],
 });
