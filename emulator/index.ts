@@ -3,9 +3,20 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  type ArmAccess,
+  type ArmGroundTruth,
+  type ArmOptions,
+  type ArmState,
+  armGroundTruth,
+  createArmAccess,
+  createArmHandler,
+  generateArmState,
+} from './arm/index.ts';
 import type { EmulatorControl } from './control.ts';
 import { createGraphHandler, type GraphOptions, type GraphReadings, resolveReadings } from './graph/index.ts';
 import { startRuntime } from './runtime.ts';
+import type { TenantLicence } from './tenant/access-model.ts';
 import {
   addClientApplication,
   type ClientApplication,
@@ -16,6 +27,7 @@ import { type GroundTruth, groundTruth } from './tenant/ground-truth.ts';
 import type { TenantSize, TenantState } from './tenant/model.ts';
 import { createClientCertificate } from './tls.ts';
 
+export type { ArmAccess, ArmGroundTruth, ArmOptions, ArmState } from './arm/index.ts';
 export type { EmulatorControl, UsageSummary, UsageTotals } from './control.ts';
 export type { GraphOptions, GraphReadings } from './graph/index.ts';
 
@@ -25,7 +37,14 @@ export interface StartEmulatorOptions {
   /** Default 127.0.0.1. */
   host?: string;
   /** Default one tenant: [{ seed: 1, apps: 200 }]. */
-  tenants?: Array<{ seed: number; apps: number; size?: TenantSize }>;
+  /** `licence` (default 'p2') and `resourceAppRoles` as in generateTenant (README "Blast radius and last use"). */
+  tenants?: Array<{
+    seed: number;
+    apps: number;
+    size?: TenantSize;
+    licence?: TenantLicence;
+    resourceAppRoles?: boolean;
+  }>;
   /** Epoch ms the emulated clock (and the generated tenants' dates) start at; default now. */
   now?: number;
   /** Graph's throttling, limits and readings of disputed behaviours (strict by default), for the Graph handler. */
@@ -41,6 +60,8 @@ export interface StartEmulatorOptions {
   outDir?: string;
   /** Seed of the fault layer's random choices, for reproducible fault runs. */
   faultSeed?: number;
+  /** ARM: subscriptions per tenant, denied subscriptions, throttling, page size (emulator/README.md "ARM"). */
+  arm?: ArmOptions;
 }
 
 export interface ScannerApp {
@@ -82,6 +103,8 @@ export interface RunningEmulator {
   scanner: ScannerApp;
   /** The Graph readings in force (options.graph.readings with the strict defaults filled in). */
   graphReadings: GraphReadings;
+  /** Each tenant's ARM state (same order as `tenants`), the live access switch and the ARM answer key. */
+  arm: { states: ArmState[]; access: ArmAccess; groundTruth(tenantId: string): ArmGroundTruth };
   control: EmulatorControlApi;
   close(): Promise<void>;
 }
@@ -100,8 +123,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const now = options.now ?? Date.now();
   const specs = options.tenants ?? [{ seed: 1, apps: 200 }];
   if (specs.length === 0) throw new RangeError('the emulator needs at least one tenant');
-  const tenants = specs.map((t) => generateTenant({ seed: t.seed, apps: t.apps, size: t.size, now }));
+  const tenants = specs.map((t) => generateTenant({ ...t, now }));
   const first = tenants[0] as TenantState;
+  // Before the scanner is registered, so ARM draws depend on the seed alone.
+  const armStates = tenants.map((t, i) =>
+    generateArmState(t, { seed: specs[i]!.seed, now, subscriptions: options.arm?.subscriptions }),
+  );
+  const armAccess = createArmAccess(armStates, options.arm?.deniedSubscriptions);
 
   // Resolved up front so a bad reading fails before anything listens.
   const graphReadings = resolveReadings(options.graph?.readings);
@@ -125,7 +153,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
     outDir: options.outDir,
     faultSeed: options.faultSeed,
-    api: (ctx) => [createGraphHandler(ctx, { ...options.graph, readings: graphReadings })],
+    api: (ctx) => [
+      createGraphHandler(ctx, { ...options.graph, readings: graphReadings }),
+      createArmHandler(ctx, { ...options.arm, states: armStates, access: armAccess }),
+    ],
     graphReadings: () => graphReadings,
     groundTruth,
     addClientApplication,
@@ -163,6 +194,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
       certificatePath,
     },
     control: runtime.control,
+    arm: {
+      states: armStates,
+      access: armAccess,
+      groundTruth(tenantId) {
+        const state = armStates.find((s) => s.tenantId === tenantId);
+        if (!state) throw new RangeError(`no emulated tenant ${tenantId}`);
+        return armGroundTruth(state);
+      },
+    },
     close: runtime.close,
   };
 }

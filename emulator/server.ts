@@ -15,7 +15,7 @@ export interface EmulatorServerOptions {
   login: Handler;
   /** `/_emulator/...`; answered without faults. */
   control: Handler;
-  /** Graph (and later ARM) handlers, tried in order; undefined from all of them means an unknown path. */
+  /** Graph and ARM handlers, tried in order; undefined from all of them means an unknown path. */
   api: Handler[];
   host?: string;
   port?: number;

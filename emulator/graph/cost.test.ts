@@ -31,6 +31,13 @@ test('resource units follow Graph base costs and modifiers (facts §1.2)', () =>
     ['GET', '/organization', 1],
     ['POST', '/directoryObjects/getByIds', 5],
     ['POST', '/directoryObjects/getByIds?$select=id', 2],
+    ['GET', '/servicePrincipals/x/appRoleAssignments', 2],
+    ['GET', '/servicePrincipals/x/appRoleAssignments?$select=id', 1],
+    ['GET', '/servicePrincipals/x/appRoleAssignedTo', 1],
+    ['GET', '/oauth2PermissionGrants', 2],
+    ['GET', '/oauth2PermissionGrants/x', 2],
+    ['GET', '/roleManagement/directory/roleAssignments', 1],
+    ['GET', '/auditLogs/signIns', 1],
   ];
   for (const [method, path, expected] of cases)
     assert.equal(cost(method, path), expected, `${method} ${path}`);

@@ -7,6 +7,10 @@ function baseCost(route: Route | null, query: ParsedQuery | null): number {
   if (!route) return 1;
   if (route.kind === 'list' && (route.collection === 'applications' || route.collection === 'users'))
     return 2;
+  // GET oauth2PermissionGrants[/{id}] and servicePrincipals/{id}/appRoleAssignments are listed at 2;
+  // appRoleAssignedTo and roleManagement are not listed, so 1 (facts §1.2).
+  if (route.kind === 'oauth2PermissionGrants') return 2;
+  if (route.kind === 'appRoleAssignments' && route.direction === 'assignments') return 2;
   // getByIds is 5, and 2 with $select: a base of 3 when selecting, so the generic −1 lands on 2.
   if (route.kind === 'getByIds') return query?.select ? 3 : 5;
   return 1;

@@ -1,8 +1,15 @@
 // One Graph request (a top-level call or a `$batch` item) through the same steps: route, cost, throttle,
 // permission, query options, read. Every authenticated request is charged its resource units before it is
 // answered, 4xx included, as the throttling service sits in front of the directory.
-import type { CallerIdentity } from '../context.ts';
+import type { CallerIdentity, Clock, SignInRecord } from '../context.ts';
+import { listSignInActivities, listSignIns } from '../reports/routes.ts';
 import type { TenantState } from '../tenant/model.ts';
+import {
+  listAppRoleAssignments,
+  listPermissionGrants,
+  listRoleAssignments,
+  listRoleDefinitions,
+} from './access-routes.ts';
 import { COLLECTIONS } from './collections.ts';
 import { resourceUnits } from './cost.ts';
 import { errorBody, GraphError, graphErrors, type RequestIds, throttledBody } from './errors.ts';
@@ -30,6 +37,9 @@ export interface GraphRuntime {
   pager: Pager;
   limits: GraphLimits;
   readings: GraphReadings;
+  clock: Clock;
+  /** The login endpoint's record of token requests (the live array, emptied in place by resetLog). */
+  signIns: readonly SignInRecord[];
   onInternalError(error: unknown): void;
 }
 
@@ -74,8 +84,23 @@ function execute(route: Route, x: ReadContext): ReadResult {
       return getByIds(x);
     case 'batch':
       throw graphErrors.badRequest('A $batch request cannot be nested in a batch.');
+    case 'appRoleAssignments':
+      return listAppRoleAssignments(x, route.direction, route.key);
+    case 'oauth2PermissionGrants':
+      return listPermissionGrants(x, route.id);
+    case 'roleDefinitions':
+      return listRoleDefinitions(x, route.id);
+    case 'roleAssignments':
+      return listRoleAssignments(x, route.id);
+    case 'signInActivities':
+      return listSignInActivities(x, route.report, route.id);
+    case 'signIns':
+      return listSignIns(x, route.id);
   }
 }
+
+/** Sign-in logs page up to 1,000 (facts §6.3); everything else up to 999. */
+const SIGN_IN_MAX_TOP = 1000;
 
 function selectsKeyCredentials(route: Route | null, query: ParsedQuery | null): boolean {
   if (!route || (route.kind !== 'list' && route.kind !== 'get') || route.collection === 'users') return false;
@@ -107,13 +132,17 @@ export function dispatch(
   try {
     const segments = pathSegments(request.url.pathname.slice(request.version.length + 1));
     reports = isReportsPath(segments);
-    route = matchRoute(request.method, segments);
+    route = matchRoute(request.method, segments, request.version);
   } catch (error) {
     failure = error;
   }
   let query: ParsedQuery | null = null;
   try {
-    query = parseQuery(request.url.searchParams, request.headers);
+    query = parseQuery(
+      request.url.searchParams,
+      request.headers,
+      route?.kind === 'signIns' ? SIGN_IN_MAX_TOP : undefined,
+    );
   } catch (error) {
     failure ??= error;
   }
@@ -158,6 +187,8 @@ export function dispatch(
       limits: rt.limits,
       readings: rt.readings,
       roles: caller.roles,
+      now: rt.clock.now(),
+      signIns: rt.signIns,
     };
     const result = execute(route!, x);
     return {

@@ -79,10 +79,18 @@ export const graphErrors = {
       `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.${type}'.`,
     ),
   invalidSelect: () => bad('Request_BadRequest', 'Invalid $select properties.'),
-  invalidPageSize: (raw: string) =>
+  invalidPageSize: (raw: string, max = 999) =>
     bad(
       'Request_UnsupportedQuery',
-      `Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`,
+      `Invalid page size specified: '${raw}'. Must be between 1 and ${max} inclusive.`,
+    ),
+  // Field reports (microsoft-graph-docs issues 3808, 12919; steampipe-plugin-azuread 98) quote this 403 for
+  // reports and sign-in logs read from a tenant without Entra ID P1/P2; facts §6.3 quotes the message.
+  nonPremiumTenant: () =>
+    new GraphError(
+      403,
+      'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+      "Neither tenant is B2C or tenant doesn't have premium license",
     ),
   tooManyExpands: (max: number, found: number) =>
     bad(

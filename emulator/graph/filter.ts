@@ -24,9 +24,10 @@ export interface FilterProperty {
   advancedOps?: readonly FilterOp[];
 }
 
-/** `collection/any(x: x/property op value)` on a collection of complex values. */
+/** `collection/any(x: x/property op value)` on complex values, or `collection/any(x: x op value)`. */
 export interface FilterAnyRule {
   collection: string;
+  /** '' for a collection of primitives (e.g. signIn.signInEventTypes): the lambda compares `x` itself. */
   property: string;
   kind: ValueKind;
   ops: readonly FilterOp[];
@@ -189,7 +190,7 @@ function compileAny(node: Extract<FilterNode, { kind: 'any' }>, state: CompileSt
   if (!rule || node.quantifier !== 'any')
     throw graphErrors.unsupportedFilterProperty(node.collection, table.resource);
   const inner = node.body;
-  const path = `${node.variable}/${rule.property}`.toLowerCase();
+  const path = (rule.property ? `${node.variable}/${rule.property}` : node.variable).toLowerCase();
   if (inner.kind !== 'cmp' || inner.property.toLowerCase() !== path) {
     throw graphErrors.unsupportedFilterProperty(rule.collection, table.resource);
   }
@@ -201,7 +202,10 @@ function compileAny(node: Extract<FilterNode, { kind: 'any' }>, state: CompileSt
   );
   return (o) => {
     const list = o[rule.collection];
-    return Array.isArray(list) && list.some((el: Record<string, unknown>) => test(el?.[rule.property]));
+    if (!Array.isArray(list)) return false;
+    return rule.property
+      ? list.some((el: Record<string, unknown>) => test(el?.[rule.property]))
+      : list.some((el: unknown) => test(el));
   };
 }
 

@@ -51,6 +51,8 @@ export function createGraphHandler(ctx: EmulatorContext, options: GraphOptions =
     pager: createPager(),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     readings: resolveReadings(options.readings),
+    clock: ctx.clock,
+    signIns: ctx.signIns,
     onInternalError:
       options.onInternalError ?? ((error) => console.error('graph emulator: internal error', error)),
   };

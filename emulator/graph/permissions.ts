@@ -22,6 +22,24 @@ const ORGANIZATION = [
   'Directory.ReadWrite.All',
 ] as const;
 const DIRECTORY = ['Directory.Read.All', 'Directory.ReadWrite.All'] as const;
+/** List oauth2PermissionGrants (Graph API reference, application permissions). */
+const GRANTS = [
+  'Directory.Read.All',
+  'DelegatedPermissionGrant.ReadWrite.All',
+  'Directory.ReadWrite.All',
+] as const;
+/** roleManagement/directory (facts §5.8). */
+const ROLE_MANAGEMENT = [
+  'RoleManagement.Read.Directory',
+  'RoleManagement.Read.All',
+  'Directory.Read.All',
+  'RoleManagement.ReadWrite.Directory',
+  'Directory.ReadWrite.All',
+] as const;
+/** beta sign-in activity reports (facts §6.1, §6.2). */
+const ACTIVITY_REPORTS = ['AuditLog.Read.All', 'Directory.Read.All'] as const;
+/** auditLogs/signIns: AuditLog.Read.All (signin-list; older pages also asked for Directory.Read.All). */
+const SIGN_IN_LOGS = ['AuditLog.Read.All'] as const;
 
 /** Whether the caller may read objects of this type in full where a directoryObject collection holds them. */
 export function mayReadType(type: 'user' | 'servicePrincipal' | 'application', roles: readonly string[]) {
@@ -39,7 +57,17 @@ export function rolesAllowing(route: Route): readonly string[] {
     case 'getByIds':
       return DIRECTORY;
     case 'federatedIdentityCredentials':
+    case 'appRoleAssignments':
       return APPLICATIONS;
+    case 'oauth2PermissionGrants':
+      return GRANTS;
+    case 'roleDefinitions':
+    case 'roleAssignments':
+      return ROLE_MANAGEMENT;
+    case 'signInActivities':
+      return ACTIVITY_REPORTS;
+    case 'signIns':
+      return SIGN_IN_LOGS;
     default:
       return route.collection === 'users' ? USERS : APPLICATIONS;
   }

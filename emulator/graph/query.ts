@@ -70,15 +70,17 @@ function parseExpand(raw: string): ExpandOption[] {
   });
 }
 
-function parseTop(raw: string): number {
+function parseTop(raw: string, max: number): number {
   const value = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) throw graphErrors.invalidPageSize(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw graphErrors.invalidPageSize(raw, max);
   return value;
 }
 
+/** `maxTop`: the route's largest page (directory collections 999; sign-in logs 1,000, facts §6.3). */
 export function parseQuery(
   params: URLSearchParams,
   headers: Record<string, string | undefined>,
+  maxTop: number = MAX_PAGE_SIZE,
 ): ParsedQuery {
   const query: ParsedQuery = {
     expand: [],
@@ -91,7 +93,7 @@ export function parseQuery(
         query.select = parseSelect(value);
         break;
       case '$top':
-        query.top = parseTop(value);
+        query.top = parseTop(value, maxTop);
         break;
       case '$skiptoken':
         query.skiptoken = value;

@@ -1,4 +1,5 @@
 // What a read route gets to answer one (sub)request, and what it gives back before serialisation.
+import type { SignInRecord } from '../context.ts';
 import type { TenantState } from '../tenant/model.ts';
 import type { Pager } from './paging.ts';
 import type { ParsedQuery } from './query.ts';
@@ -38,6 +39,10 @@ export interface ReadContext {
   readings: GraphReadings;
   /** The caller's application permissions: what it may read decides how much of an owner it sees. */
   roles: readonly string[];
+  /** Emulated time of the request (epoch ms): sign-in log retention is measured from it. */
+  now: number;
+  /** Token requests the login endpoint recorded (ctx.signIns, every tenant): served as sign-ins. */
+  signIns: readonly SignInRecord[];
 }
 
 export interface ReadResult {

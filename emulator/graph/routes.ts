@@ -1,6 +1,7 @@
 // Maps a Graph path (after /v1.0 or /beta) to the route it names, or to Graph's 400 for the first segment
 // it cannot resolve. Graph resolves segment names case-insensitively.
 import { graphErrors } from './errors.ts';
+import type { GraphVersion } from './schema.ts';
 
 export type CollectionName = 'applications' | 'servicePrincipals' | 'users';
 
@@ -17,7 +18,15 @@ export type Route =
   | { kind: 'owners'; collection: 'applications' | 'servicePrincipals'; key: ObjectKey }
   | { kind: 'federatedIdentityCredentials'; key: ObjectKey; credentialId?: string }
   | { kind: 'getByIds' }
-  | { kind: 'batch' };
+  | { kind: 'batch' }
+  /** `servicePrincipals/{id}/appRoleAssignedTo` (resource side) or `/appRoleAssignments` (holder side). */
+  | { kind: 'appRoleAssignments'; direction: 'assignedTo' | 'assignments'; key: ObjectKey }
+  | { kind: 'oauth2PermissionGrants'; id?: string }
+  | { kind: 'roleDefinitions'; id?: string }
+  | { kind: 'roleAssignments'; id?: string }
+  /** beta `reports/servicePrincipalSignInActivities` and `reports/appCredentialSignInActivities`. */
+  | { kind: 'signInActivities'; report: 'servicePrincipal' | 'appCredential'; id?: string }
+  | { kind: 'signIns'; id?: string };
 
 const COLLECTIONS: Record<string, CollectionName> = {
   applications: 'applications',
@@ -49,9 +58,50 @@ function expectMethod(method: string, wanted: 'GET' | 'POST'): void {
   if (method !== wanted) throw graphErrors.methodNotAllowed();
 }
 
-export function matchRoute(method: string, segments: readonly string[]): Route {
+/** Grants, directory roles and sign-in reports: the routes under a first segment other than a collection. */
+function matchAccessRoute(lower: string, rest: readonly string[], version: GraphVersion): Route | null {
+  const id = (at: number) => (rest[at] === undefined ? {} : { id: rest[at] });
+  if (lower === 'oauth2permissiongrants' && rest.length <= 1)
+    return { kind: 'oauth2PermissionGrants', ...id(0) };
+  if (lower === 'rolemanagement') {
+    if (rest[0]?.toLowerCase() !== 'directory') throw graphErrors.segmentNotFound(rest[0] ?? lower);
+    const what = rest[1]?.toLowerCase();
+    if (rest.length > 3 || (what !== 'roledefinitions' && what !== 'roleassignments'))
+      throw graphErrors.segmentNotFound(rest[1] ?? 'directory');
+    return { kind: what === 'roledefinitions' ? 'roleDefinitions' : 'roleAssignments', ...id(2) };
+  }
+  if (lower === 'reports') {
+    const what = rest[0]?.toLowerCase();
+    // Both reports are beta-only (facts §6.1, §6.2).
+    const report =
+      what === 'serviceprincipalsigninactivities'
+        ? 'servicePrincipal'
+        : what === 'appcredentialsigninactivities'
+          ? 'appCredential'
+          : null;
+    if (!report || version !== 'beta' || rest.length > 2) throw graphErrors.segmentNotFound(rest[0] ?? lower);
+    return { kind: 'signInActivities', report, ...id(1) };
+  }
+  if (lower === 'auditlogs') {
+    if (rest[0]?.toLowerCase() !== 'signins' || rest.length > 2)
+      throw graphErrors.segmentNotFound(rest[0] ?? lower);
+    return { kind: 'signIns', ...id(1) };
+  }
+  return null;
+}
+
+export function matchRoute(
+  method: string,
+  segments: readonly string[],
+  version: GraphVersion = 'v1.0',
+): Route {
   const [first = '', ...rest] = segments;
   const lower = first.toLowerCase();
+  const access = matchAccessRoute(lower, rest, version);
+  if (access) {
+    expectMethod(method, 'GET');
+    return access;
+  }
   if (lower === '$batch' && rest.length === 0) {
     expectMethod(method, 'POST');
     return { kind: 'batch' };
@@ -84,6 +134,16 @@ export function matchRoute(method: string, segments: readonly string[]): Route {
   const nav = tail[0]!.toLowerCase();
   if (nav === 'owners' && tail.length === 1 && collection !== 'users')
     return { kind: 'owners', collection, key };
+  if ((nav === 'approleassignedto' || nav === 'approleassignments') && collection === 'servicePrincipals') {
+    if (tail.length === 1) {
+      return {
+        kind: 'appRoleAssignments',
+        direction: nav === 'approleassignedto' ? 'assignedTo' : 'assignments',
+        key,
+      };
+    }
+    throw graphErrors.emulatorUnsupported('Reading one app role assignment by id');
+  }
   if (nav === 'federatedidentitycredentials' && collection === 'applications' && tail.length <= 2) {
     return tail[1] === undefined
       ? { kind: 'federatedIdentityCredentials', key }

@@ -1,6 +1,8 @@
 // Deterministic tenant generator: the same seed, app count and `now` give byte-identical tenants.
 // Proportions are documented in emulator/README.md ("Generated tenants"); keep the two in step.
 import type { RequiredResourceAccess, User } from '@microsoft/microsoft-graph-types';
+import { generateTenantAccess } from './access.ts';
+import { DEFAULT_LICENCE, type TenantLicence } from './access-model.ts';
 import { makeCertificate, makeFederatedCredentials, makeSecret } from './credentials.ts';
 import { GRAPH_ROLE_BY_VALUE, GRAPH_SCOPES } from './microsoft-catalogue.ts';
 import {
@@ -36,6 +38,13 @@ export interface GenerateTenantOptions {
   size?: TenantSize;
   /** Hostile display names (ANSI, RTL override, newline, formulas, 10,000 chars); default true. */
   hostileNames?: boolean;
+  /** Entra ID licence; default 'p2'. 'none' makes the sign-in reports and logs answer 403. */
+  licence?: TenantLicence;
+  /**
+   * Give Exchange Online its full_access_as_app app role and assign it to a few service principals. Off by
+   * default: it changes the Exchange Online principal, an object existing tenants already hold.
+   */
+  resourceAppRoles?: boolean;
 }
 
 /** Graph's tenant sizes for throttling: S < 50 users, M 50–500, L > 500. */
@@ -94,7 +103,7 @@ export function generateTenant(options: GenerateTenantOptions): TenantState {
   rng.shuffle(ctx.users);
   rng.shuffle(ctx.applications);
   rng.shuffle(ctx.servicePrincipals);
-  return {
+  const tenant: TenantState = {
     id: tenantId,
     displayName,
     defaultDomain,
@@ -105,6 +114,14 @@ export function generateTenant(options: GenerateTenantOptions): TenantState {
     secrets: [],
     certificates: [],
   };
+  // Drawn last and from side streams of the seed, so every object above is what it was before access existed.
+  tenant.licence = options.licence ?? DEFAULT_LICENCE;
+  tenant.access = generateTenantAccess(tenant, {
+    seed: options.seed,
+    now,
+    resourceAppRoles: options.resourceAppRoles ?? false,
+  });
+  return tenant;
 }
 
 function generateUsers(rng: Random, now: number, count: number, domain: string): User[] {

@@ -6,6 +6,7 @@ import type {
   ServicePrincipal,
   User,
 } from '@microsoft/microsoft-graph-types';
+import type { TenantAccess, TenantLicence } from './access-model.ts';
 
 /** Tenant size drives Graph's RU budget per app+tenant: S 3,500 / M 5,000 / L 8,000 per 10 s. */
 export type TenantSize = 'small' | 'medium' | 'large';
@@ -58,6 +59,10 @@ export interface TenantState {
   servicePrincipals: Map<string, EmulatedServicePrincipal>;
   secrets: ClientSecretMaterial[];
   certificates: CertificateMaterial[];
+  /** Entra ID licence: gates the sign-in reports and logs (facts §6.2, §6.3). Unset means 'p2'. */
+  licence?: TenantLicence;
+  /** Grants, directory roles and sign-in history (tenant/access-model.ts); unset means none. */
+  access?: TenantAccess;
 }
 
 /** Publisher tenant of Microsoft first-party service principals. */

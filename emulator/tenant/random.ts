@@ -135,6 +135,16 @@ export function createRandom(seed: number): Random {
   return new Random(seed);
 }
 
+/**
+ * The seed of a named side stream: data added after the main draw (access grants, sign-in history) comes
+ * from its own stream, so adding or changing it never shifts what the main stream generates.
+ */
+export function deriveSeed(seed: number, stream: string): number {
+  let h = 0x811c9dc5; // FNV-1a over the stream name
+  for (let i = 0; i < stream.length; i++) h = Math.imul(h ^ stream.charCodeAt(i), 0x01000193);
+  return splitmix32((seed ^ h) | 0)[1] | 0;
+}
+
 const ISO_SCRATCH = Buffer.alloc(24);
 
 function put(pos: number, value: number, digits: number): void {
