@@ -1,4 +1,4 @@
-// `npm run bench -- cli [--apps 100000] [--runs 5]`: how fast the built `lanyard` command starts and how
+// `npm run bench -- cli [--apps 100000] [--runs 5] [--keep]`: how fast the built `lanyard` command starts and how
 // much memory it takes, on help, on reads of a store holding a large tenant, and scanning that tenant into
 // the embedded database. Each command runs in its own process under GNU time (wall, peak RSS); "first
 // output" is when the first byte reached stdout. Prints a Markdown table for bench/README.md.
@@ -68,9 +68,11 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function run(args: string[]): Promise<void> {
   const apps = option(args, '--apps', 100_000);
   const runs = option(args, '--runs', 5);
+  // Keeps the store (its LANYARD_HOME is printed) for looking at it afterwards.
+  const keep = args.includes('--keep');
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const home = await mkdtemp(join(tmpdir(), 'lanyard-bench-cli-'));
-  trackTempDir(home);
+  const untrack = trackTempDir(home);
   const env = { LANYARD_HOME: home };
   const rows: Measure[] = [];
   const repeat = async (cmd: string[], stopAfterLines?: number) => {
@@ -136,7 +138,11 @@ export async function run(args: string[]): Promise<void> {
   await repeat(['inventory', '--format', 'ndjson'], 1);
   await repeat(['inventory', '--type', 'managed-identity', '--format', 'csv']);
   await repeat(['identity', 'payroll']);
-  await rm(home, { recursive: true, force: true });
+  if (keep) {
+    untrack();
+    console.log(`kept the store: LANYARD_HOME=${home}`);
+  }
+  else await rm(home, { recursive: true, force: true });
 
   const cell = (v: number | null) => (v === null ? '-' : `${(v / 1000).toFixed(2)} s`);
   console.log(

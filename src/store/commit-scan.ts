@@ -68,19 +68,22 @@ export async function commitScan(
         sql`select (coalesce(max(seq), 0) + 1)::int as seq from scans where integration_id = ${integrationId}`,
       );
       seq = next!.seq;
-      await assemble(tx, { scanId, integrationId, parts: result.parts ?? [] });
-      let removals = status === 'succeeded';
-      if (removals && !result.removal?.allowMass) {
-        const share = result.removal?.maxShare ?? DEFAULT_MAX_REMOVAL_SHARE;
-        const refused = await refuseMassRemoval(tx, integrationId, share);
-        if (refused) {
-          removals = false;
+      const at = { scanId, integrationId, seq, parts: result.parts ?? [] };
+      // An integration's first inventory compares with nothing: its identities go straight into the versions,
+      // without the temporary table a comparison needs (a 100,000-application tenant's worth of jsonb).
+      const [previous] = await rows(
+        tx,
+        sql`select 1 from identity_versions where integration_id = ${integrationId}::uuid and ended_seq is null limit 1`,
+      );
+      if (!previous) {
+        changes = { added: await insertFirstVersions(tx, at), changed: 0, removed: 0 };
+      } else {
+        changes = await compareAndWrite(tx, at, result, (refused) => {
           status = 'partial';
           reason = refused;
           summary = withWarning(summary, refused);
-        }
+        });
       }
-      changes = await writeVersions(tx, { scanId, integrationId, seq, removals });
     }
     await dropStaging(tx, kind, scanId);
     const [record] = await tx
@@ -101,20 +104,65 @@ export async function commitScan(
   });
 }
 
+/** What was read and what was stored before: the versions that change, end or begin with this scan. */
+async function compareAndWrite(
+  tx: Executor,
+  at: CommitPoint,
+  result: ScanResult,
+  onRefused: (reason: string) => void,
+): Promise<ScanChanges> {
+  await tx.execute(sql`
+    create temporary table lanyard_assembled (
+      object_id text not null, kind text not null, app_id text not null, display_name text not null,
+      data jsonb not null, hash text not null
+    ) on commit drop`);
+  await tx.execute(sql`
+    insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
+    ${assembledRows(at)}`);
+  await tx.execute(sql`analyze lanyard_assembled`);
+  let removals = result.status === 'succeeded';
+  if (removals && !result.removal?.allowMass) {
+    const share = result.removal?.maxShare ?? DEFAULT_MAX_REMOVAL_SHARE;
+    const refused = await refuseMassRemoval(tx, at.integrationId, share);
+    if (refused) {
+      removals = false;
+      onRefused(refused);
+    }
+  }
+  return writeVersions(tx, { ...at, removals });
+}
+
+/** The first inventory of an integration: every identity is a new version. */
+async function insertFirstVersions(tx: Executor, at: CommitPoint): Promise<number> {
+  return count(
+    tx,
+    sql`insert into identity_versions
+          (integration_id, object_id, kind, app_id, display_name, data, hash, added_scan_id, added_seq)
+        select ${at.integrationId}::uuid, a.object_id, a.kind, a.app_id, a.display_name, a.data, a.hash,
+          ${at.scanId}::int, ${at.seq}::int
+        from (${assembledRows(at)}) a
+        returning 1`,
+  );
+}
+
+interface CommitPoint {
+  scanId: number;
+  integrationId: string;
+  seq: number;
+  parts: readonly ScanPart[];
+}
+
 /**
- * Builds one identity per staged object into a temporary table: the latest identity fact, its owners replaced by
- * the latest owners fact (when one arrived), federated credentials merged in. Staging already folded the facts
- * into one row per object (scans.ts), so this is one pass; merged credentials are sorted here as staging sorts
- * a fact's arrays (see canonical-order.ts), by (type, keyId) in byte order.
+ * One identity per staged object (object_id, kind, app_id, display_name, data, hash): the latest identity fact,
+ * its owners replaced by the latest owners fact (when one arrived), federated credentials merged in. Staging
+ * already folded the facts into one row per object (scans.ts), so this is one pass; merged credentials are
+ * sorted here as staging sorts a fact's arrays (see canonical-order.ts), by (type, keyId) in byte order.
  *
  * Where the part that reads an aspect did not complete (the scan was cut, a list was refused), an object without
  * a fact for that aspect keeps the previous version's owners or federated credentials; an object Lanyard never
  * saw before gets the aspect listed in `unknown` instead of an empty list that would read as "none".
  */
-async function assemble(
-  tx: Executor,
-  at: { scanId: number; integrationId: string; parts: readonly ScanPart[] },
-): Promise<void> {
+function assembledRows(at: CommitPoint): SQL {
   const { scanId, integrationId } = at;
   const incompleteKinds = (aspect: ScanPart['aspect']) =>
     at.parts
@@ -123,18 +171,12 @@ async function assemble(
       .join(',');
   const ownersIncomplete = incompleteKinds('owners');
   const federatedIncomplete = incompleteKinds('federated');
-  await tx.execute(sql`
-    create temporary table lanyard_assembled (
-      object_id text not null, kind text not null, app_id text not null, display_name text not null,
-      data jsonb not null, hash text not null
-    ) on commit drop`);
   const previousFederated = sql`(select jsonb_agg(e) from jsonb_array_elements(c.pdata->'credentials') e
     where e->>'type' = 'federated')`;
   // "offset 0" keeps each level a level: flattened, the previous version's subquery and the assembled jsonb
   // would be evaluated once per reference instead of once per row.
-  await tx.execute(sql`
-    insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
-    select object_id, kind, app_id, display_name, data, md5(data::text)
+  return sql`
+    select object_id, kind, app_id, display_name, data, md5(data::text) as hash
     from (
       select c.object_id, c.idata->>'kind' as kind, c.idata->>'appId' as app_id,
         c.idata->>'displayName' as display_name,
@@ -180,8 +222,7 @@ async function assemble(
         offset 0
       ) c
       offset 0
-    ) a`);
-  await tx.execute(sql`analyze lanyard_assembled`);
+    ) a`;
 }
 
 /**
