@@ -112,6 +112,17 @@ test('classifies service principal publishers and managed identity types', () =>
       'own',
       'system-assigned',
     ],
+    [
+      // No isExplicit flag (older identities): system-assigned, as the subscription-transfer guide reads it.
+      {
+        servicePrincipalType: 'ManagedIdentity',
+        alternativeNames: [
+          '/subscriptions/s/resourcegroups/rg/providers/Microsoft.Compute/virtualMachines/vm',
+        ],
+      },
+      'own',
+      'system-assigned',
+    ],
   ];
   for (const [extra, publisher, miType] of cases) {
     const identity = mapServicePrincipal(sp(extra), context);

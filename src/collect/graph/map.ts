@@ -115,7 +115,8 @@ export function mapOwner(raw: WireOwner, context?: Pick<MapContext, 'disabledUse
 
 /**
  * A managed identity's service principal lists `isExplicit=True` in alternativeNames when it is
- * user-assigned (an Azure resource of its own) and `isExplicit=False` when system-assigned.
+ * user-assigned (an Azure resource of its own) and `isExplicit=False` when system-assigned. Older identities
+ * carry no flag; Microsoft's subscription-transfer guide reads those as system-assigned (facts §13).
  */
 export function managedIdentityType(raw: ServicePrincipal): Identity['managedIdentityType'] {
   if (raw.servicePrincipalType !== 'ManagedIdentity') return null;
@@ -123,9 +124,7 @@ export function managedIdentityType(raw: ServicePrincipal): Identity['managedIde
     .find((n) => /^isExplicit=/i.test(n))
     ?.split('=')[1]
     ?.toLowerCase();
-  if (flag === 'true') return 'user-assigned';
-  if (flag === 'false') return 'system-assigned';
-  return null;
+  return flag === 'true' ? 'user-assigned' : 'system-assigned';
 }
 
 /** An application object: always published by our tenant. */
