@@ -141,8 +141,7 @@ export async function run(args: string[]): Promise<void> {
   if (keep) {
     untrack();
     console.log(`kept the store: LANYARD_HOME=${home}`);
-  }
-  else await rm(home, { recursive: true, force: true });
+  } else await rm(home, { recursive: true, force: true });
 
   const cell = (v: number | null) => (v === null ? '-' : `${(v / 1000).toFixed(2)} s`);
   console.log(
