@@ -3,7 +3,7 @@
 // rounds run under the transport's one retry policy (cockatiel): same attempts, backoff and 429 handling.
 import type { RetryPolicy } from 'cockatiel';
 import { AuthFailed } from '../../core/errors.ts';
-import type { BudgetLease, GraphBudget } from './budget.ts';
+import { type BudgetLease, type GraphBudget, throttleScope } from './budget.ts';
 import { estimateCost, type RequestCost } from './cost.ts';
 import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
 import { RetryableFailure, withRetries } from './retry.ts';
@@ -128,7 +128,7 @@ async function runChunk<T>(
           deps.counters.throttled += 1;
           const wait = verdict.retryAfterMs ?? 1000;
           // The budget holds every request for the Retry-After, so the next round waits on it, not here.
-          deps.budget.pause(wait);
+          deps.budget.pause(wait, throttleScope(headers['x-ms-throttle-scope']));
           deps.emit({ type: 'throttled', method: 'GET', path: context.path, retryAfterMs: wait });
           retry = new RetryableFailure('throttled', normaliseGraphError(429, bodyText, context));
         } else {

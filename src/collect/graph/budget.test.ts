@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BudgetLease, createGraphBudget } from './budget.ts';
+import { type BudgetLease, createGraphBudget, throttleScope } from './budget.ts';
 import { createFakeTimer } from './fake-timer.ts';
 
 const ru = (resourceUnits: number, keyCredentials = false) => ({ resourceUnits, keyCredentials });
@@ -138,4 +138,11 @@ test('a background request waits behind every other for resource units, whenever
   take('chain 2', 1, false);
   await timer.advance(1000);
   assert.deepEqual(order, ['fill', 'chain 1', 'chain 2', 'far end']);
+});
+
+test('x-ms-throttle-scope names the limit a 429 was for', () => {
+  assert.equal(throttleScope('Application/ReadWrite/9a3d526c/0785ef7c'), 'application');
+  assert.equal(throttleScope('Tenant_Application/ReadWrite/9a3d526c/0785ef7c'), 'tenant');
+  assert.equal(throttleScope('Tenant/Read/0785ef7c'), 'tenant');
+  assert.equal(throttleScope(undefined), 'tenant');
 });

@@ -18,6 +18,14 @@ export interface BudgetOptions {
   timer?: Timer;
 }
 
+/** Which of Graph's limits a 429 was for (x-ms-throttle-scope's first part, facts §1.2). */
+export type ThrottleScope = 'tenant' | 'application';
+
+/** `Tenant_Application/ReadWrite/…`, `Tenant/…`, `Application/…` → the limit to wait on. */
+export function throttleScope(header: string | undefined): ThrottleScope {
+  return /^application\//i.test(header ?? '') ? 'application' : 'tenant';
+}
+
 export interface ServerAccounting {
   /** `x-ms-resource-unit`: what Graph actually charged. */
   resourceUnits: number | null;
@@ -38,8 +46,11 @@ export interface GraphBudget {
   acquire(cost: RequestCost, signal?: AbortSignal, background?: boolean): Promise<BudgetLease>;
   /** Corrects the local account with what Graph reported for a request charged at `estimated`. */
   learn(estimated: RequestCost, server: ServerAccounting): void;
-  /** Holds every request until `ms` from now (a 429's Retry-After applies to the whole app+tenant). */
-  pause(ms: number): void;
+  /**
+   * Holds every request until `ms` from now (a 429's Retry-After applies to the whole app+tenant, or to the
+   * application in every tenant when Graph's x-ms-throttle-scope says `Application`).
+   */
+  pause(ms: number, scope?: ThrottleScope): void;
   /** Resource units that could be spent right now. */
   available(): number;
   /** The most resource units one request may cost and still be paid at once: a full bucket. */

@@ -70,3 +70,48 @@ test('reports requests wait on their own limit of 5 per 10 s, not on resource un
   assert.equal(limiters.for('directory', directoryCost).budget, limiters.directory);
   limiters.release();
 });
+
+test("one application's reads in several tenants share its limit across tenants; a 429 scoped to it pauses them all", async () => {
+  const timer = createFakeTimer();
+  const application = { resourceUnitsPerWindow: 10, windowMs: 1000 };
+  const contoso = createLimiters({ ...BUDGET, key: 'contoso/reader', application, timer });
+  const fabrikam = createLimiters({ ...BUDGET, key: 'fabrikam/reader', application, timer });
+  const otherApp = createLimiters({ ...BUDGET, key: 'fabrikam/another', application, timer });
+  // Contoso spends the application's 10 RU (its own tenant budget has 100).
+  for (let i = 0; i < 5; i++) (await contoso.directory.acquire(directoryCost)).release();
+  let fabrikamGranted = false;
+  void fabrikam.directory.acquire(directoryCost).then((lease) => {
+    fabrikamGranted = true;
+    lease.release();
+  });
+  let otherGranted = false;
+  void otherApp.directory.acquire(directoryCost).then((lease) => {
+    otherGranted = true;
+    lease.release();
+  });
+  await timer.advance(0);
+  assert.equal(fabrikamGranted, false, 'the same application in another tenant waits for it');
+  assert.equal(otherGranted, true, 'another application does not');
+  await timer.advance(200);
+  assert.equal(fabrikamGranted, true);
+
+  contoso.directory.pause(500, 'application');
+  let afterPause = false;
+  void fabrikam.directory.acquire(directoryCost).then((lease) => {
+    afterPause = true;
+    lease.release();
+  });
+  await timer.advance(400);
+  assert.equal(afterPause, false, "a 429 on the application's limit holds its other tenants too");
+  await timer.advance(200);
+  assert.equal(afterPause, true);
+  contoso.directory.pause(500, 'tenant');
+  let tenantPaused = false;
+  void fabrikam.directory.acquire(directoryCost).then((lease) => {
+    tenantPaused = true;
+    lease.release();
+  });
+  await timer.advance(300);
+  assert.equal(tenantPaused, true, "a 429 on one tenant's limit holds that tenant only");
+  for (const l of [contoso, fabrikam, otherApp]) l.release();
+});

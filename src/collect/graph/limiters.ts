@@ -10,6 +10,8 @@ export type RequestClass = 'directory' | 'reports';
 
 /** Graph's identity and access reports limit: 5 requests per 10 s per app per tenant (facts §1.3). */
 export const REPORTS_LIMIT = { requestsPerWindow: 5, windowMs: 10_000 } as const;
+/** Graph's limit on one application across all tenants: 150,000 RU per 20 s (facts §1.2). */
+export const APPLICATION_LIMIT = { resourceUnitsPerWindow: 150_000, windowMs: 20_000 } as const;
 
 /** Reports and sign-in logs are limited apart from the directory's resource units. */
 export function requestClass(url: string): RequestClass {
@@ -27,9 +29,14 @@ export interface Limiters {
 }
 
 export interface LimiterOptions extends Omit<BudgetOptions, 'timer'> {
-  /** `tenant/app`: limiters are shared with every transport of this process that names the same key. */
+  /**
+   * `tenant/app`: limiters are shared with every transport of this process that names the same key, and the
+   * application's limit across tenants with every transport that names the same app.
+   */
   key?: string;
   timer: Timer;
+  /** The application's limit across tenants (default APPLICATION_LIMIT; tests pass a small one). */
+  application?: { resourceUnitsPerWindow: number; windowMs: number };
 }
 
 interface SharedEntry {
@@ -38,8 +45,71 @@ interface SharedEntry {
   users: number;
 }
 const shared = new Map<string, SharedEntry>();
+const applications = new Map<string, { budget: GraphBudget; users: number }>();
 
-function createEntry(options: LimiterOptions): SharedEntry {
+/**
+ * Both limits a directory request counts against: its tenant's budget, then its application's across all
+ * tenants (several tenants read by one reader app share it). A 429 pauses the one Graph names in
+ * x-ms-throttle-scope.
+ */
+function tenantAndApplication(tenant: GraphBudget, application: GraphBudget): GraphBudget {
+  return {
+    capacity: Math.min(tenant.capacity, application.capacity),
+    unitsPerSecond: Math.min(tenant.unitsPerSecond, application.unitsPerSecond),
+    async acquire(cost, signal, background) {
+      const first = await tenant.acquire(cost, signal, background);
+      try {
+        const second = await application.acquire(
+          { resourceUnits: cost.resourceUnits, keyCredentials: false },
+          signal,
+          background,
+        );
+        return {
+          release() {
+            first.release();
+            second.release();
+          },
+        };
+      } catch (error) {
+        first.release();
+        throw error;
+      }
+    },
+    learn(estimated, server) {
+      tenant.learn(estimated, server);
+      // The limit percentage Graph reports is the tenant's; the units it charged count against both.
+      application.learn(estimated, { resourceUnits: server.resourceUnits, limitPercentage: null });
+    },
+    pause(ms, scope) {
+      if (scope === 'application') application.pause(ms);
+      else tenant.pause(ms);
+    },
+    available: () => Math.min(tenant.available(), application.available()),
+  };
+}
+
+function applicationBudget(appId: string, options: LimiterOptions): GraphBudget {
+  let entry = applications.get(appId);
+  if (!entry) {
+    const limit = options.application ?? APPLICATION_LIMIT;
+    entry = {
+      budget: createGraphBudget({ ...limit, headroom: options.headroom, timer: options.timer }),
+      users: 0,
+    };
+    applications.set(appId, entry);
+  }
+  entry.users += 1;
+  return entry.budget;
+}
+
+function releaseApplication(appId: string): void {
+  const entry = applications.get(appId);
+  if (!entry) return;
+  entry.users -= 1;
+  if (entry.users === 0) applications.delete(appId);
+}
+
+function createEntry(options: LimiterOptions, appId: string | undefined): SharedEntry {
   const reports = createGraphBudget({
     resourceUnitsPerWindow: REPORTS_LIMIT.requestsPerWindow,
     windowMs: REPORTS_LIMIT.windowMs,
@@ -47,14 +117,17 @@ function createEntry(options: LimiterOptions): SharedEntry {
     headroom: 0,
     timer: options.timer,
   });
-  return { directory: createGraphBudget(options), reports, users: 0 };
+  const tenant = createGraphBudget(options);
+  const directory = appId ? tenantAndApplication(tenant, applicationBudget(appId, options)) : tenant;
+  return { directory, reports, users: 0 };
 }
 
 export function createLimiters(options: LimiterOptions): Limiters {
   const key = options.key?.toLowerCase();
+  const appId = key?.split('/')[1] || undefined;
   let entry = key ? shared.get(key) : undefined;
   if (!entry) {
-    entry = createEntry(options);
+    entry = createEntry(options, appId);
     if (key) shared.set(key, entry);
   }
   entry.users += 1;
@@ -71,7 +144,10 @@ export function createLimiters(options: LimiterOptions): Limiters {
       if (released) return;
       released = true;
       held.users -= 1;
-      if (key && held.users === 0 && shared.get(key) === held) shared.delete(key);
+      if (key && held.users === 0 && shared.get(key) === held) {
+        shared.delete(key);
+        if (appId) releaseApplication(appId);
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import { bulkhead } from 'cockatiel';
 import type { Dispatcher } from 'undici';
 import { AuthFailed, UpstreamFailed } from '../../core/errors.ts';
 import { type BatchRequest, runBatch } from './batch.ts';
+import { throttleScope } from './budget.ts';
 import { estimateCost } from './cost.ts';
 import { judgeResponse, normaliseGraphError } from './graph-errors.ts';
 import { createGraphAgent, type Exchange, exchange } from './http-exchange.ts';
@@ -184,7 +185,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
                   1000,
                   backoffDelay(attemptNo + 1, retrySettings, null, () => 1),
                 );
-              limiter.budget.pause(wait);
+              limiter.budget.pause(wait, throttleScope(response.headers['x-ms-throttle-scope']));
               emit({ type: 'throttled', method: req.method, path, retryAfterMs: wait });
               throw new RetryableFailure('throttled', normaliseGraphError(429, response.text, context));
             }
