@@ -41,6 +41,7 @@ export function buildProgram(): Command {
 /** The services name the field at fault in their own terms; the CLI says which flag or argument it was. */
 const FLAGS: Record<string, string> = {
   integration: '--integration',
+  tenant: '--tenant',
   asOf: '--as-of',
   expiresWithin: '--expires-within',
   after: '--after',

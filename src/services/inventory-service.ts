@@ -9,6 +9,8 @@ import { integrationNamed } from './integration-service.ts';
 export interface InventoryRequest {
   /** An integration's name; absent: every integration. */
   integration?: string;
+  /** A tenant id: the integrations that read it (one tenant may be read by several apps). */
+  tenant?: string;
   asOf?: AsOf;
   filter?: InventoryFilter;
 }
@@ -27,6 +29,7 @@ export function createInventoryService({ store, now }: InventoryServiceDeps) {
       request.integration === undefined
         ? undefined
         : (await integrationNamed(store.integrations, request.integration, 'integration')).id;
+    const integrationIds = request.tenant === undefined ? undefined : await ofTenant(request.tenant);
     const { asOf } = request;
     if (asOf && 'scanId' in asOf && !(await store.scans.get(asOf.scanId))) {
       throw new NotFound(`no scan ${asOf.scanId}`, {
@@ -34,7 +37,25 @@ export function createInventoryService({ store, now }: InventoryServiceDeps) {
         fix: 'see the scan ids in `lanyard integration show <name>`',
       });
     }
-    return { ...(integrationId ? { integrationId } : {}), ...(asOf ? { asOf } : {}) };
+    return {
+      ...(integrationId ? { integrationId } : {}),
+      ...(integrationIds ? { integrationIds } : {}),
+      ...(asOf ? { asOf } : {}),
+    };
+  }
+
+  async function ofTenant(tenant: string): Promise<string[]> {
+    const wanted = tenant.trim().toLowerCase();
+    const ids = (await store.integrations.list())
+      .filter((integration) => integration.tenantId.toLowerCase() === wanted)
+      .map((integration) => integration.id);
+    if (ids.length === 0) {
+      throw new NotFound(`no integration reads tenant "${tenant}"`, {
+        field: 'tenant',
+        fix: 'see the tenant ids in `lanyard integration list`',
+      });
+    }
+    return ids;
   }
 
   const pageOf = (

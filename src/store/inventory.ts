@@ -70,7 +70,12 @@ export function createInventory(db: Db): Store['inventory'] {
   async function visible(query: InventoryQuery): Promise<SQL | undefined> {
     const { integrationId, asOf } = query;
     if (integrationId !== undefined && !UUID.test(integrationId)) return undefined;
-    const ofIntegration = integrationId ? sql`and v.integration_id = ${integrationId}::uuid` : sql``;
+    const ids = query.integrationIds?.filter((id) => UUID.test(id));
+    if (ids && ids.length === 0) return undefined;
+    const ofSet = ids
+      ? sql`and v.integration_id::text = any(string_to_array(${ids.join(',').toLowerCase()}::text, ','))`
+      : sql``;
+    const ofIntegration = integrationId ? sql`and v.integration_id = ${integrationId}::uuid ${ofSet}` : ofSet;
     if (!asOf) return sql`select v.* from identity_versions v where v.ended_seq is null ${ofIntegration}`;
     if ('scanId' in asOf) {
       const point = await pointOf(asOf.scanId);
@@ -78,7 +83,7 @@ export function createInventory(db: Db): Store['inventory'] {
         throw new InvalidInput(`scan ${asOf.scanId} belongs to another integration`);
       }
       return sql`select v.* from identity_versions v
-        where v.integration_id = ${point.integrationId}::uuid
+        where v.integration_id = ${point.integrationId}::uuid ${ofSet}
           and v.added_seq <= ${point.seq}::int and (v.ended_seq is null or v.ended_seq > ${point.seq}::int)`;
     }
     if (!(asOf.date instanceof Date) || Number.isNaN(asOf.date.getTime())) {
@@ -92,7 +97,7 @@ export function createInventory(db: Db): Store['inventory'] {
         where s.seq is not null and s.finished_at <= ${asOf.date.toISOString()}::timestamptz ${ofScans}
         order by s.integration_id, s.seq desc
       ) p on p.integration_id = v.integration_id
-      where v.added_seq <= p.seq and (v.ended_seq is null or v.ended_seq > p.seq)`;
+      where v.added_seq <= p.seq and (v.ended_seq is null or v.ended_seq > p.seq) ${ofSet}`;
   }
 
   return {

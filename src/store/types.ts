@@ -59,6 +59,8 @@ export interface ScanWriter {
 
 export interface InventoryQuery {
   integrationId?: string;
+  /** Only these integrations (e.g. every integration of one tenant); with `integrationId`, both apply. */
+  integrationIds?: readonly string[];
   /** Absent: the latest committed scan of each integration. */
   asOf?: AsOf;
 }

@@ -36,6 +36,44 @@ forEachDatabase('inventory and identity services', (db) => {
     assert.equal(fabrikam, 1_201);
   });
 
+  test('a tenant scopes the listing to the integrations that read it, now and as of a scan', async () => {
+    const [contoso] = (await store.integrations.list()).filter((i) => i.name === 'contoso');
+    // A second reader app of the same tenant: its identities belong to the tenant too.
+    const { id: second } = await store.integrations.create({
+      ...newIntegration('contoso-second-reader'),
+      tenantId: contoso!.tenantId.toUpperCase(),
+    });
+    const record = await scan(store, second, asFacts([identity('contoso-extra', { displayName: 'Extra' })]));
+    try {
+      const names = new Set<string>();
+      let count = 0;
+      for await (const row of inventory().rows({ tenant: contoso!.tenantId })) {
+        names.add(row.integration.name);
+        assert.equal(row.integration.tenantId.toLowerCase(), contoso!.tenantId.toLowerCase());
+        count++;
+      }
+      assert.deepEqual([...names].sort(), ['contoso', 'contoso-second-reader']);
+      assert.equal(count, 1_202);
+      const asOf = await inventory().page({
+        tenant: contoso!.tenantId,
+        asOf: { scanId: record.id },
+        limit: 10,
+      });
+      assert.deepEqual(
+        asOf.rows.map((r) => r.identity.objectId),
+        ['contoso-extra'],
+      );
+      const both = await inventory().page({ tenant: contoso!.tenantId, integration: 'fabrikam', limit: 10 });
+      assert.deepEqual(both.rows, [], 'an integration of another tenant: nothing');
+      await assert.rejects(
+        inventory().page({ tenant: '00000000-0000-0000-0000-000000000000', limit: 10 }),
+        (e) => e instanceof NotFound && e.field === 'tenant',
+      );
+    } finally {
+      await store.integrations.delete('contoso-second-reader');
+    }
+  });
+
   test('a reader that stops early stops the fetching', async () => {
     const rows = inventory().rows({});
     const first = await rows.next();

@@ -64,6 +64,7 @@ export function registerInventory(program: Command): void {
     .command('inventory')
     .description('list workload identities and their credentials')
     .option('--integration <name>', 'only this integration (default: all)')
+    .option('--tenant <id>', 'only the integrations of this tenant')
     .option('--format <format>', 'table | json | ndjson | csv', 'table')
     .option('--type <types>', 'application | service-principal | managed-identity')
     .option('--publisher <publishers>', 'microsoft | own | third-party')
@@ -81,6 +82,7 @@ export function registerInventory(program: Command): void {
         const service = createInventoryService({ store, now: () => now });
         const rows = service.rows({
           ...(options.integration !== undefined ? { integration: String(options.integration) } : {}),
+          ...(options.tenant !== undefined ? { tenant: String(options.tenant) } : {}),
           ...(asOf ? { asOf } : {}),
           filter,
         });
