@@ -75,6 +75,8 @@ export interface RequestContext {
   path: string;
   /** Permission the resource declaration needs, named when Graph denies access. */
   permission?: string | undefined;
+  /** Who answered: Microsoft Graph (default) or Azure Resource Manager, whose permissions are Azure roles. */
+  service?: 'Graph' | 'ARM';
 }
 
 export function permissionFix(permission: string): string {
@@ -95,30 +97,34 @@ export function normaliseGraphError(status: number, bodyText: string, request: R
   const { code, message } = parseGraphError(bodyText);
   const what = `${request.method} ${request.path}`;
   const graphSays = `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
+  const service = request.service ?? 'Graph';
   if (status === 401) {
-    return new AuthFailed(`Graph rejected Lanyard's access token for ${what} (${graphSays})`, {
-      fix: "check that the token is issued for this cloud's Graph and that the app is enabled in the tenant",
+    return new AuthFailed(`${service} rejected Lanyard's access token for ${what} (${graphSays})`, {
+      fix: `check that the token is issued for this cloud's ${service} and that the app is enabled in the tenant`,
     });
   }
   if (status === 403) {
     const permission = request.permission ?? 'the permission this read needs';
     return new PermissionMissing(`the integration lacks ${permission} for ${what} (${graphSays})`, {
       permission: request.permission,
-      fix: permissionFix(permission),
+      fix:
+        service === 'ARM'
+          ? `assign Lanyard's app ${permission} (Azure portal > Access control (IAM) > Add role assignment)`
+          : permissionFix(permission),
     });
   }
-  if (status === 404) return new NotFound(`Graph has no ${request.path} (${graphSays})`);
+  if (status === 404) return new NotFound(`${service} has no ${request.path} (${graphSays})`);
   if (status === 429) {
-    return new Throttled(`Graph kept throttling ${what} (${graphSays})`, {
+    return new Throttled(`${service} kept throttling ${what} (${graphSays})`, {
       fix: 'run the scan later, or lower the concurrency of scans that share this app and tenant',
     });
   }
   if (status === 400) {
-    return new QueryRefused(`Graph refused ${what} as malformed (${graphSays})`, {
+    return new QueryRefused(`${service} refused ${what} as malformed (${graphSays})`, {
       fix: 'Lanyard falls back to simpler queries where it has them; if none was left, report this message',
     });
   }
-  return new UpstreamFailed(`Graph failed ${what} (${graphSays})`, {
+  return new UpstreamFailed(`${service} failed ${what} (${graphSays})`, {
     fix: 'retry later; check the Microsoft 365 service health if it persists',
   });
 }

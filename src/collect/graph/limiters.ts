@@ -6,10 +6,15 @@ import { type BudgetOptions, createGraphBudget, type GraphBudget } from './budge
 import type { RequestCost } from './cost.ts';
 import type { Timer } from './token-bucket.ts';
 
-export type RequestClass = 'directory' | 'reports';
+export type RequestClass = 'directory' | 'reports' | 'arm';
 
 /** Graph's identity and access reports limit: 5 requests per 10 s per app per tenant (facts §1.3). */
 export const REPORTS_LIMIT = { requestsPerWindow: 5, windowMs: 10_000 } as const;
+/**
+ * ARM's reads per principal: a bucket of 250 refilled at 25 a second, per tenant and per subscription (facts §9,
+ * the 2024 model); Lanyard keeps to the tenant's, which every read also counts against.
+ */
+export const ARM_READ_LIMIT = { requestsPerWindow: 250, windowMs: 10_000 } as const;
 /** Graph's limit on one application across all tenants: 150,000 RU per 20 s (facts §1.2). */
 export const APPLICATION_LIMIT = { resourceUnitsPerWindow: 150_000, windowMs: 20_000 } as const;
 
@@ -42,6 +47,7 @@ export interface LimiterOptions extends Omit<BudgetOptions, 'timer'> {
 interface SharedEntry {
   directory: GraphBudget;
   reports: GraphBudget;
+  arm: GraphBudget;
   users: number;
 }
 const shared = new Map<string, SharedEntry>();
@@ -117,9 +123,15 @@ function createEntry(options: LimiterOptions, appId: string | undefined): Shared
     headroom: 0,
     timer: options.timer,
   });
+  const arm = createGraphBudget({
+    resourceUnitsPerWindow: ARM_READ_LIMIT.requestsPerWindow,
+    windowMs: ARM_READ_LIMIT.windowMs,
+    headroom: options.headroom,
+    timer: options.timer,
+  });
   const tenant = createGraphBudget(options);
   const directory = appId ? tenantAndApplication(tenant, applicationBudget(appId, options)) : tenant;
-  return { directory, reports, users: 0 };
+  return { directory, reports, arm, users: 0 };
 }
 
 export function createLimiters(options: LimiterOptions): Limiters {
@@ -136,9 +148,11 @@ export function createLimiters(options: LimiterOptions): Limiters {
   return {
     directory: held.directory,
     for(cls, cost) {
-      return cls === 'reports'
-        ? { budget: held.reports, cost: { resourceUnits: 1, keyCredentials: false } }
-        : { budget: held.directory, cost };
+      if (cls === 'directory') return { budget: held.directory, cost };
+      return {
+        budget: cls === 'reports' ? held.reports : held.arm,
+        cost: { resourceUnits: 1, keyCredentials: false },
+      };
     },
     release() {
       if (released) return;

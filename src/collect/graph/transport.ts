@@ -61,6 +61,11 @@ export interface GraphTransportOptions {
   requestTimeoutMs?: number;
   /** API version for paths that do not name one (default v1.0). */
   version?: 'v1.0' | 'beta';
+  /**
+   * Which API the origin serves (default graph). `arm`: Azure Resource Manager: paths as given (each names its
+   * own api-version), pages linked by `nextLink`, every request on ARM's read limit, not Graph's units.
+   */
+  api?: 'graph' | 'arm';
   onEvent?: (event: TransportEvent) => void;
   timer?: Timer;
   /** Replaces the transport's own undici Agent (tests). */
@@ -73,6 +78,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   // First, so a scope whose audience names another host fails before anything is opened or signed in.
   const tokens = createTokenSource(options.credential, options.scope, origin);
   const version = options.version ?? 'v1.0';
+  const api = options.api ?? 'graph';
   const timer = options.timer ?? systemTimer;
   const maxInFlight = options.maxInFlight ?? 16;
   const ownAgent = options.dispatcher ? null : createGraphAgent(maxInFlight, options.caPem);
@@ -110,7 +116,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return pathOrUrl;
     }
     const path = pathOrUrl.startsWith('/') ? pathOrUrl : `/${pathOrUrl}`;
-    return /^\/(v1\.0|beta)\//.test(path) ? `${base}${path}` : `${base}/${version}${path}`;
+    if (api === 'arm' || /^\/(v1\.0|beta)\//.test(path)) return `${base}${path}`;
+    return `${base}/${version}${path}`;
   }
 
   async function attempt(
@@ -120,7 +127,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   ): Promise<Exchange> {
     const path = new URL(req.url).pathname;
     const { signal } = req.options;
-    const limiter = limiters.for(requestClass(req.url), req.cost);
+    const limiter = limiters.for(api === 'arm' ? 'arm' : requestClass(req.url), req.cost);
     // The budget before a connection slot: a request waiting for resource units must not hold a slot that a
     // request first in line for them (a chain page ahead of the far end's reads) then waits for.
     const lease = await limiter.budget.acquire(limiter.cost, signal, req.options.background);
@@ -172,7 +179,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
             resourceUnits: units,
             ms: timer.now() - started,
           });
-          const context = { method: req.method, path, permission: req.options.permission };
+          const context = {
+            method: req.method,
+            path,
+            permission: req.options.permission,
+            service: api === 'arm' ? ('ARM' as const) : ('Graph' as const),
+          };
           const verdict = judgeResponse(response.status, response.headers);
           switch (verdict.kind) {
             case 'ok':
@@ -280,12 +292,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return read<T>(pathOrUrl, requestOptions, false);
     },
     async *pages<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
-      type Page = { value: T[]; '@odata.nextLink'?: string };
+      type Page = { value: T[]; '@odata.nextLink'?: string; nextLink?: string };
       const page = (pageUrl: string) => read<Page>(pageUrl, requestOptions, true);
       let pending: Promise<Page> | undefined = page(pathOrUrl);
       while (pending) {
         const current: Page = await pending;
-        const next = current['@odata.nextLink'];
+        const next = api === 'arm' ? current.nextLink : current['@odata.nextLink'];
         // Ask for the next page before handing this one over, so Graph's latency overlaps the consumer's
         // work (the store write); at most one page is held ahead.
         pending = next ? page(next) : undefined;
