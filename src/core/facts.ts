@@ -1,5 +1,6 @@
 // What a collector learns about an identity, one aspect at a time, so pages can stream to the store
 // without holding a tenant in memory; the store assembles the aspects of one object into an Identity.
+import type { Grant } from './access.ts';
 import type { Credential, Identity, Owner } from './inventory.ts';
 
 export type IdentityFact =
@@ -8,12 +9,14 @@ export type IdentityFact =
   /** The complete owner list of that object; replaces the identity's owners. */
   | { aspect: 'owners'; objectId: string; owners: Owner[] }
   /** Its federated identity credentials; appended to the identity's credentials. */
-  | { aspect: 'federated'; objectId: string; credentials: Credential[] };
+  | { aspect: 'federated'; objectId: string; credentials: Credential[] }
+  /** Everything a service principal holds (app roles, delegated grants, directory roles); replaces its access. */
+  | { aspect: 'access'; objectId: string; grants: Grant[] };
 
 /**
- * False for aspects that cannot change the assembled identity: an identity aspect already has no owners and
- * no federated credentials until other aspects add them, so an empty owner list or an empty federated list
- * says nothing new. Most objects of a tenant have neither; not storing them halves what a scan writes.
+ * False for aspects that cannot change the assembled identity: an identity aspect already has no owners, no
+ * federated credentials and (once its part completes) no access until other aspects add them, so an empty
+ * list says nothing new. Most objects of a tenant have neither; not storing them halves what a scan writes.
  */
 export function changesIdentity(fact: IdentityFact): boolean {
   switch (fact.aspect) {
@@ -23,5 +26,7 @@ export function changesIdentity(fact: IdentityFact): boolean {
       return fact.owners.length > 0;
     case 'federated':
       return fact.credentials.length > 0;
+    case 'access':
+      return fact.grants.length > 0;
   }
 }

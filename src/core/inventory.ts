@@ -1,4 +1,5 @@
 // The inventory model: what Lanyard knows about one workload identity, independent of Graph's wire shapes.
+import type { Grant } from './access.ts';
 import type { IdentityAspect } from './scan-parts.ts';
 
 export type IdentityKind = 'application' | 'servicePrincipal';
@@ -57,6 +58,12 @@ export interface Identity {
   createdDateTime: string | null;
   owners: Owner[];
   credentials: Credential[];
+  /**
+   * Service principals only: what it holds (app roles on resources, delegated grants as the client, directory
+   * roles), in canonical order (access.ts). Absent when no scan read it; `[]` with `unknown: ['access']` when
+   * the scan's access part did not complete and no earlier scan had read it.
+   */
+  access?: Grant[];
   /**
    * Aspects never read completely for this identity (a scan cut short before its list, a permission missing):
    * `owners: []` then means "unknown", not "none". Absent when everything is known.

@@ -3,7 +3,7 @@
 import type { IdentityKind } from './inventory.ts';
 
 /** What one part of a scan tells about identities of its kind. */
-export type PartAspect = 'identity' | 'owners' | 'federated';
+export type PartAspect = 'identity' | 'owners' | 'federated' | 'access';
 /** Aspects that can be unknown for one identity (its listing itself is never partly known). */
 export type IdentityAspect = Exclude<PartAspect, 'identity'>;
 

@@ -13,6 +13,8 @@ export interface GraphCollectSettings {
   /** Graph's RU quota per app+tenant for the tenant's size (S 3,500 / M 5,000 / L 8,000 per 10 s). */
   resourceUnitsPer10s: number;
   maxInFlight?: number;
+  /** The blast-radius part: the access each service principal holds (default true). */
+  access?: boolean;
 }
 
 /** Medium tenants (50–500 users) get 5,000 RU per 10 s; a smaller tenant's 429s slow us down safely. */
@@ -74,6 +76,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
           onProgress({ ...progress, ...(expected ? { expectedObjects: expected } : {}) }),
         signal,
         parts,
+        access: settings.access ?? true,
         ...(integration.queryPlan ? { plan: integration.queryPlan } : {}),
       });
       return { ...result, counts: { ...result.counts } };

@@ -173,8 +173,9 @@ interface CommitPoint {
  * sorted here as staging sorts a fact's arrays (see canonical-order.ts), by (type, keyId) in byte order.
  *
  * Where the part that reads an aspect did not complete (the scan was cut, a list was refused), an object without
- * a fact for that aspect keeps the previous version's owners or federated credentials; an object Lanyard never
- * saw before gets the aspect listed in `unknown` instead of an empty list that would read as "none".
+ * a fact for that aspect keeps the previous version's owners, federated credentials or access; an object Lanyard
+ * never saw before gets the aspect listed in `unknown` instead of an empty list that would read as "none".
+ * Access (Grant[]) replaces like owners; it is written only for kinds whose scan declared an access part.
  */
 function assembledRows(at: CommitPoint): SQL {
   const { scanId, integrationId } = at;
@@ -185,6 +186,12 @@ function assembledRows(at: CommitPoint): SQL {
       .join(',');
   const ownersIncomplete = incompleteKinds('owners');
   const federatedIncomplete = incompleteKinds('federated');
+  const accessIncomplete = incompleteKinds('access');
+  // Access is recorded only for the kinds a scan declared an access part for: `[]` where it completed.
+  const accessComplete = at.parts
+    .filter((part) => part.aspect === 'access' && part.complete)
+    .map((part) => part.kind)
+    .join(',');
   const previousFederated = sql`(select jsonb_agg(e) from jsonb_array_elements(c.pdata->'credentials') e
     where e->>'type' = 'federated')`;
   // "offset 0" keeps each level a level: flattened, the previous version's subquery and the assembled jsonb
@@ -194,7 +201,7 @@ function assembledRows(at: CommitPoint): SQL {
     from (
       select c.object_id, c.idata->>'kind' as kind, c.idata->>'appId' as app_id,
         c.idata->>'displayName' as display_name,
-        (c.idata - 'unknown') || jsonb_build_object(
+        (c.idata - 'unknown' - 'access') || jsonb_build_object(
           'owners', coalesce(c.owners, case when c.carry_owners then c.pdata->'owners' end, c.idata->'owners'),
           'credentials', case
             when c.federated is not null or (c.carry_federated and c.pdata is not null)
@@ -206,29 +213,44 @@ function assembledRows(at: CommitPoint): SQL {
             else c.idata->'credentials'
           end
         ) || case
-          when c.unknown_owners and c.unknown_federated then '{"unknown":["federated","owners"]}'::jsonb
-          when c.unknown_owners then '{"unknown":["owners"]}'::jsonb
-          when c.unknown_federated then '{"unknown":["federated"]}'::jsonb
+          when c.access is not null then jsonb_build_object('access', c.access)
+          when c.carry_access then jsonb_build_object('access', coalesce(c.pdata->'access', '[]'::jsonb))
+          when c.access_read then '{"access":[]}'::jsonb
+          else '{}'::jsonb
+        end || case
+          -- Built only where something is unknown: most rows take the cheap branch.
+          when c.unknown_access or c.unknown_federated or c.unknown_owners then jsonb_build_object('unknown',
+            to_jsonb(array_remove(array[
+              case when c.unknown_access then 'access' end,
+              case when c.unknown_federated then 'federated' end,
+              case when c.unknown_owners then 'owners' end
+            ]::text[], null)))
           else '{}'::jsonb
         end as data
       from (
         select p.*,
           p.carry_owners and (p.pdata is null or p.pdata->'unknown' @> '["owners"]') as unknown_owners,
-          p.carry_federated and (p.pdata is null or p.pdata->'unknown' @> '["federated"]') as unknown_federated
+          p.carry_federated and (p.pdata is null or p.pdata->'unknown' @> '["federated"]') as unknown_federated,
+          p.carry_access and (p.pdata is null or p.pdata->'unknown' @> '["access"]' or not p.pdata ? 'access')
+            as unknown_access
         from (
           select f.*,
             -- The previous version only for the objects that carry an aspect forward: an index probe each.
-            case when f.carry_owners or f.carry_federated then (
+            case when f.carry_owners or f.carry_federated or f.carry_access then (
               select v.data from identity_versions v
               where v.integration_id = ${integrationId}::uuid and v.ended_seq is null and v.object_id = f.object_id
             ) end as pdata
           from (
-            select s.object_id, s.identity as idata, s.owners, s.federated,
+            select s.object_id, s.identity as idata, s.owners, s.federated, a.grants as access,
+              a.grants is null
+                and (s.identity->>'kind') = any(string_to_array(${accessIncomplete}::text, ',')) as carry_access,
+              (s.identity->>'kind') = any(string_to_array(${accessComplete}::text, ',')) as access_read,
               s.owners is null
                 and (s.identity->>'kind') = any(string_to_array(${ownersIncomplete}::text, ',')) as carry_owners,
               s.federated is null
                 and (s.identity->>'kind') = any(string_to_array(${federatedIncomplete}::text, ',')) as carry_federated
             from scan_objects s
+            left join scan_access a on a.scan_id = s.scan_id and a.object_id = s.object_id
             where s.scan_id = ${scanId}::int and s.identity is not null
           ) f
           offset 0
@@ -304,11 +326,12 @@ async function dropStaging(tx: Executor, kind: 'pglite' | 'postgres', scanId: nu
       sql`select 1 from scans where status = 'running' and id <> ${scanId}::int limit 1`,
     );
     if (!other) {
-      await tx.execute(sql`truncate scan_objects`);
+      await tx.execute(sql`truncate scan_objects, scan_access`);
       return;
     }
   }
   await tx.execute(sql`delete from scan_objects where scan_id = ${scanId}::int`);
+  await tx.execute(sql`delete from scan_access where scan_id = ${scanId}::int`);
 }
 
 async function writeVersions(

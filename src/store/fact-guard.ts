@@ -30,6 +30,14 @@ export function assertFact(fact: IdentityFact): void {
       assertObjectId(fact.objectId);
       assertList(fact.credentials, `federated credentials of ${fact.objectId}`);
       return;
+    case 'access':
+      assertObjectId(fact.objectId);
+      assertList(fact.grants, `access of ${fact.objectId}`);
+      for (const grant of fact.grants) {
+        if (typeof grant.kind !== 'string' || typeof grant.permission !== 'string')
+          throw invalid(`a grant of ${fact.objectId} has no kind or permission`);
+      }
+      return;
     default:
       throw invalid(`unknown fact aspect "${(fact as { aspect?: unknown }).aspect}"`);
   }

@@ -79,6 +79,9 @@ async function abandonRunningScans(connection: Connection): Promise<void> {
     await tx.execute(
       sql`delete from scan_objects where scan_id in (select id from scans where status = 'running')`,
     );
+    await tx.execute(
+      sql`delete from scan_access where scan_id in (select id from scans where status = 'running')`,
+    );
     await tx.execute(sql`
       update scans set status = 'failed', finished_at = now(),
         reason = 'abandoned: the process running it ended before it finished'

@@ -1,6 +1,7 @@
 // Scans: begin one, stream its facts into the staging table, list and read the records.
 import { hostname } from 'node:os';
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { type Grant, sortGrants } from '../core/access.ts';
 import { InvalidInput, NotFound, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import type { Credential, Identity, Owner } from '../core/inventory.ts';
@@ -84,7 +85,10 @@ export async function recoverAbandonedScans(db: Executor, integrationId?: string
         where status = 'running' and lease_expires_at < now() ${which}
         returning id`,
   );
-  for (const { id } of abandoned) await db.execute(sql`delete from scan_objects where scan_id = ${id}::int`);
+  for (const { id } of abandoned) {
+    await db.execute(sql`delete from scan_objects where scan_id = ${id}::int`);
+    await db.execute(sql`delete from scan_access where scan_id = ${id}::int`);
+  }
   return abandoned.length;
 }
 
@@ -144,10 +148,18 @@ function createWriter(
       for (let start = 0; start < facts.length; start += STAGE_CHUNK) {
         const merged = mergeFacts(facts.slice(start, start + STAGE_CHUNK));
         try {
-          await db.execute(sql`
+          if (merged.access.length > 0) {
+            await db.execute(sql`
+              insert into scan_access as s (scan_id, object_id, grants)
+              select ${id}::int, f->>'o', f->'a'
+              from jsonb_array_elements(${JSON.stringify(merged.access)}::jsonb) f
+              on conflict (scan_id, object_id) do update set grants = excluded.grants`);
+          }
+          if (merged.objects.length > 0)
+            await db.execute(sql`
             insert into scan_objects as s (scan_id, object_id, identity, owners, federated)
             select ${id}::int, f->>'o', f->'i', f->'w', f->'f'
-            from jsonb_array_elements(${JSON.stringify(merged)}::jsonb) f
+            from jsonb_array_elements(${JSON.stringify(merged.objects)}::jsonb) f
             on conflict (scan_id, object_id) do update set
               identity = coalesce(excluded.identity, s.identity),
               owners = coalesce(excluded.owners, s.owners),
@@ -190,8 +202,13 @@ interface StagedObject {
  * Folds a chunk's facts into one row per object, the later fact winning as it would across chunks: an upsert
  * may touch each row once per statement.
  */
-function mergeFacts(facts: readonly IdentityFact[]): StagedObject[] {
+function mergeFacts(facts: readonly IdentityFact[]): {
+  objects: StagedObject[];
+  /** Each object's latest access fact: staged in a table of its own, so it never rewrites the object's row. */
+  access: Array<{ o: string; a: Grant[] }>;
+} {
   const byObject = new Map<string, StagedObject>();
+  const access = new Map<string, Grant[]>();
   const row = (objectId: string): StagedObject => {
     const found = byObject.get(objectId);
     if (found) return found;
@@ -212,9 +229,12 @@ function mergeFacts(facts: readonly IdentityFact[]): StagedObject[] {
         target.f = latestByKey([...(target.f ?? []), ...fact.credentials]);
         break;
       }
+      case 'access':
+        access.set(fact.objectId, sortGrants(fact.grants));
+        break;
     }
   }
-  return [...byObject.values()];
+  return { objects: [...byObject.values()], access: [...access].map(([o, a]) => ({ o, a })) };
 }
 
 const credentialKey = (c: Credential) => `${c.type}\u0000${c.location}\u0000${c.keyId}`;

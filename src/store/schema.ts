@@ -101,6 +101,23 @@ export const scanObjects = pgTable(
 );
 
 /**
+ * Each service principal's latest access fact (Grant[]) of a running scan. Apart from scan_objects: access
+ * arrives for most service principals at once at the end of the reading, and as a column it would rewrite
+ * every one of their rows.
+ */
+export const scanAccess = pgTable(
+  'scan_access',
+  {
+    scanId: integer('scan_id')
+      .notNull()
+      .references(() => scans.id, { onDelete: 'cascade' }),
+    objectId: text('object_id').notNull(),
+    grants: jsonb('grants').notNull(),
+  },
+  (t) => [primaryKey({ name: 'scan_access_pkey', columns: [t.scanId, t.objectId] })],
+);
+
+/**
  * One row per version of an identity: valid from the commit of `addedSeq` until the commit of `endedSeq`.
  * An unchanged identity (same content hash) keeps its open row, so a rescan writes nothing for it.
  */

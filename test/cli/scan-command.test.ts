@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type RunningEmulator, SCANNER_GRAPH_ROLES, startEmulator } from '../../emulator/index.ts';
 import { signRs256 } from '../../emulator/login/jwt.ts';
+import { accessGroundTruth } from '../../emulator/tenant/access-truth.ts';
 import type { GroundTruth } from '../../emulator/tenant/ground-truth.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -306,4 +307,51 @@ test('missing Graph permission names the permission to grant', async () => {
   );
   assert.equal(result.code, EXIT_CODES.LANYARD_PERMISSION_MISSING, result.stderr);
   assert.match(result.stderr, /Application\.Read\.All|Directory\.Read\.All/);
+});
+
+test('identity shows what a service principal holds by tier, tier 0 first; unknown where it was not read', async () => {
+  const access = accessGroundTruth(emulator.tenants[0]!);
+  const tier0 = ['Global Administrator', 'Privileged Role Administrator'];
+  const holder = access.servicePrincipals.find((s) =>
+    s.directoryRoles.some((r) => tier0.includes(r.displayName ?? '') && r.directoryScopeId === '/'),
+  )!;
+  assert.ok(holder, 'the tenant has a service principal holding a tier-0 directory role');
+  const role = holder.directoryRoles.find((r) => tier0.includes(r.displayName ?? ''))!;
+  const shown = await runCli(['identity', holder.id], env());
+  assert.equal(shown.code, 0, shown.stderr);
+  const section = shown.stdout.slice(shown.stdout.indexOf('Access ('));
+  assert.match(section, /^Access \(\d+\)\n {2}tier 0 \(\d+\)\n {4}KIND\s+PERMISSION\s+RESOURCE\s+SCOPE\n/);
+  assert.match(section, new RegExp(`\\n {4}directory role\\s+${role.displayName}\\s+-\\s+/\\n`));
+  const json = JSON.parse((await runCli(['identity', holder.id, '--json'], env())).stdout);
+  assert.ok(
+    json[0].identity.access.some(
+      (g: { kind: string; permissionId: string }) =>
+        g.kind === 'directory-role' && g.permissionId === role.roleDefinitionId,
+    ),
+  );
+
+  // A reader with Application.Read.All only: the scan is partial, its access part unknown, never "none".
+  const reader = emulator.control.addClientApplication(emulator.scanner.tenantId, {
+    displayName: 'reader without directory permissions',
+    graphRoles: ['Application.Read.All'],
+    secretText: 'Rd8Q~a-secret-for-the-application-reader',
+  });
+  await createIntegration('reader', {
+    '--client-id': reader.appId,
+    '--auth': 'secret',
+    '--certificate': '',
+    '--secret-env': 'READER_SECRET',
+  });
+  const scanned = await runCli(
+    ['scan', '--integration', 'reader', '--json'],
+    env({ READER_SECRET: 'Rd8Q~a-secret-for-the-application-reader' }),
+  );
+  assert.equal(scanned.code, 1, scanned.stderr);
+  const summary = JSON.parse(scanned.stdout.trim().split('\n').at(-1)!);
+  assert.equal(summary.status, 'partial');
+  const both = await runCli(['identity', holder.id], env());
+  assert.equal(both.code, 0, both.stderr);
+  const readerPart = both.stdout.slice(both.stdout.indexOf('[reader]'));
+  assert.match(readerPart, /Access: unknown/);
+  assert.doesNotMatch(readerPart, /Access \(0\)/);
 });

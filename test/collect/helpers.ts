@@ -2,9 +2,11 @@
 // of facts (what the store does in SQL), and the same canonical shape built from the emulator's ground truth.
 
 import type { RunningEmulator } from '../../emulator/index.ts';
+import type { AccessGroundTruth } from '../../emulator/tenant/access-truth.ts';
 import type { GroundTruth, GroundTruthKey, GroundTruthSecret } from '../../emulator/tenant/ground-truth.ts';
 import { type CredentialAuth, createCredential } from '../../src/collect/graph/credential.ts';
 import { createGraphTransport, type GraphTransportOptions } from '../../src/collect/graph/transport.ts';
+import { type Grant, sortGrants } from '../../src/core/access.ts';
 import type { IdentityFact } from '../../src/core/facts.ts';
 import type { Credential, Identity, Owner } from '../../src/core/inventory.ts';
 
@@ -64,6 +66,66 @@ function canonical(identity: Identity): CanonicalIdentity {
   };
 }
 
+/** Access facts by object id (each must come once: a service principal's access is one complete list). */
+export function accessOf(facts: IdentityFact[]): Map<string, Grant[]> {
+  const out = new Map<string, Grant[]>();
+  for (const fact of facts) {
+    if (fact.aspect !== 'access') continue;
+    if (out.has(fact.objectId)) throw new Error(`access of ${fact.objectId} reported twice`);
+    out.set(fact.objectId, fact.grants);
+  }
+  return out;
+}
+
+/**
+ * The same grants from the emulator's access answer key, written independently of the collector: one per app-role
+ * assignment, per delegated scope and per directory role, in canonical order. Service principals holding nothing
+ * are left out, as the collector sends no fact for them.
+ */
+export function expectedAccess(truth: AccessGroundTruth): Map<string, Grant[]> {
+  const sps = new Map(truth.servicePrincipals.map((s) => [s.id, s]));
+  const resource = (id: string) => ({
+    resourceId: id,
+    resourceAppId: sps.get(id)?.appId ?? null,
+    resourceDisplayName: sps.get(id)?.displayName ?? null,
+  });
+  const out = new Map<string, Grant[]>();
+  for (const s of truth.servicePrincipals) {
+    const grants: Grant[] = [
+      ...s.appRoleAssignments.map(
+        (a): Grant => ({
+          kind: 'app-role',
+          resourceId: a.resourceId,
+          resourceAppId: a.resourceAppId,
+          resourceDisplayName: a.resourceDisplayName,
+          permission: a.value ?? a.appRoleId,
+          permissionId: a.appRoleId,
+        }),
+      ),
+      ...s.delegatedGrants.flatMap((g) =>
+        [...new Set(g.scopes)].map(
+          (scope): Grant => ({
+            kind: 'delegated',
+            ...resource(g.resourceId),
+            permission: scope,
+            scope: g.consentType === 'AllPrincipals' ? 'AllPrincipals' : g.principalId!,
+          }),
+        ),
+      ),
+      ...s.directoryRoles.map(
+        (r): Grant => ({
+          kind: 'directory-role',
+          permission: r.displayName ?? r.roleDefinitionId,
+          permissionId: r.roleDefinitionId,
+          scope: r.directoryScopeId,
+        }),
+      ),
+    ];
+    if (grants.length > 0) out.set(s.id, sortGrants(grants));
+  }
+  return out;
+}
+
 /** Assembles facts as the store does: owners replace, federated credentials append. */
 export function assemble(facts: IdentityFact[]): Map<string, CanonicalIdentity> {
   const identities = new Map<string, Identity>();
@@ -77,7 +139,7 @@ export function assemble(facts: IdentityFact[]): Map<string, CanonicalIdentity> 
     } else if (fact.aspect === 'owners') {
       if (owners.has(fact.objectId)) throw new Error(`owners of ${fact.objectId} reported twice`);
       owners.set(fact.objectId, fact.owners);
-    } else {
+    } else if (fact.aspect === 'federated') {
       federated.set(fact.objectId, [...(federated.get(fact.objectId) ?? []), ...fact.credentials]);
     }
   }

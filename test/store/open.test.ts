@@ -44,7 +44,14 @@ forEachDatabase('opening the store', (db) => {
         );
         assert.deepEqual(
           tables.rows.map((r) => r.table_name),
-          ['__drizzle_migrations', 'identity_versions', 'integrations', 'scan_objects', 'scans'],
+          [
+            '__drizzle_migrations',
+            'identity_versions',
+            'integrations',
+            'scan_access',
+            'scan_objects',
+            'scans',
+          ],
         );
         const targets = await client.query<{ target: string }>(
           `select distinct n.nspname as target from pg_constraint c

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Grant } from '../../src/core/access.ts';
 import type { IdentityFact } from '../../src/core/facts.ts';
 import type { Identity } from '../../src/core/inventory.ts';
 import type { ScanPart } from '../../src/core/scan-parts.ts';
@@ -165,6 +166,94 @@ forEachDatabase('scan parts and removals', (db) => {
       newcomer.owners.map((o) => o.objectId),
       ['u5'],
     );
+  });
+
+  test('access: a complete part records it, a failed one carries it forward or leaves it unknown', async () => {
+    const id = await integration();
+    const withAccess = (...incomplete: string[]): ScanPart[] => [
+      ...parts(...incomplete),
+      {
+        name: 'service-principal-access',
+        kind: 'servicePrincipal',
+        aspect: 'access',
+        optional: true,
+        ...(incomplete.includes('service-principal-access')
+          ? { complete: false, reason: 'the integration lacks RoleManagement.Read.Directory' }
+          : { complete: true }),
+      },
+    ];
+    const admin: Grant = {
+      kind: 'directory-role',
+      permission: 'Global Administrator',
+      permissionId: '62e90394-69f5-4237-9190-012177145e10',
+      scope: '/',
+    };
+    const graphRole: Grant = {
+      kind: 'app-role',
+      resourceId: 'graph-sp',
+      resourceAppId: '00000003-0000-0000-c000-000000000000',
+      resourceDisplayName: 'Microsoft Graph',
+      permission: 'Application.ReadWrite.All',
+      permissionId: '1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9',
+    };
+    const sps = [
+      identity('sp-admin', { kind: 'servicePrincipal' }),
+      identity('sp-plain', { kind: 'servicePrincipal' }),
+    ];
+    // Graph listed the roles in another order: stored in canonical order.
+    await scan(
+      store,
+      id,
+      [
+        ...asFacts([identity('app'), ...sps]),
+        { aspect: 'access', objectId: 'sp-admin', grants: [graphRole, admin] },
+      ],
+      { parts: withAccess() },
+    );
+    let now = await inventory(id);
+    assert.deepEqual(now.get('sp-admin')!.access, [admin, graphRole]);
+    assert.deepEqual(now.get('sp-plain')!.access, [], 'read and holding nothing: none');
+    assert.equal(now.get('sp-plain')!.unknown, undefined);
+    assert.equal(now.get('app')!.access, undefined, 'applications hold no access of their own');
+
+    // The access part fails: what was read before stays; a newcomer's access is unknown, not none.
+    const failed = await scan(
+      store,
+      id,
+      asFacts([identity('app'), ...sps, identity('sp-new', { kind: 'servicePrincipal' })]),
+      {
+        status: 'partial',
+        parts: withAccess('service-principal-access'),
+      },
+    );
+    assert.deepEqual(failed.changes, { added: 1, changed: 0, removed: 0 });
+    now = await inventory(id);
+    assert.deepEqual(now.get('sp-admin')!.access, [admin, graphRole]);
+    assert.deepEqual(now.get('sp-plain')!.access, []);
+    assert.equal(now.get('sp-admin')!.unknown, undefined);
+    assert.deepEqual(now.get('sp-new')!.access, []);
+    assert.deepEqual(now.get('sp-new')!.unknown, ['access']);
+
+    // Unknown alongside owners, in one sorted list; known again once a scan completes the part.
+    await scan(store, id, asFacts([identity('sp-new2', { kind: 'servicePrincipal' })]), {
+      status: 'partial',
+      parts: withAccess('service-principal-access', 'service-principal-owners'),
+    });
+    assert.deepEqual((await inventory(id)).get('sp-new2')!.unknown, ['access', 'owners']);
+    const complete = await scan(
+      store,
+      id,
+      asFacts([identity('app'), ...sps, identity('sp-new', { kind: 'servicePrincipal' })]),
+      {
+        status: 'partial',
+        parts: withAccess(),
+      },
+    );
+    now = await inventory(id);
+    assert.deepEqual(now.get('sp-admin')!.access, [], 'a complete part without a fact: the role was removed');
+    assert.equal(now.get('sp-new')!.unknown, undefined);
+    assert.deepEqual(now.get('sp-new')!.access, []);
+    assert.equal(complete.changes?.changed, 2);
   });
 
   test('a scan that would remove more than the allowed share removes nothing and says so', async () => {

@@ -1,5 +1,7 @@
-// `lanyard identity <object id | app id | name>`: one identity, all its credentials, owners and history.
+// `lanyard identity <object id | app id | name>`: one identity, all its credentials, owners, what it holds
+// (access, by tier) and history.
 import type { Command } from 'commander';
+import { DEFAULT_APP_ROLE_ID, type Grant, grantsByTier } from '../../core/access.ts';
 import { Conflict, NotFound } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
@@ -9,6 +11,36 @@ import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
 type History = Array<{ scanId: number; at: Date; change: string }>;
+
+const KIND_LABEL: Record<Grant['kind'], string> = {
+  'directory-role': 'directory role',
+  'app-role': 'app role',
+  delegated: 'delegated',
+};
+
+/** What the service principal holds, grouped by tier (tier 0 first, unknown last). */
+function renderAccess(identity: Identity): string[] {
+  if (isUnknown(identity, 'access'))
+    return ["Access: unknown (no scan has read it completely yet; see the last scan's warnings)"];
+  if (!identity.access) return ['Access: not read yet (scan again to read it)'];
+  const lines = [`Access (${identity.access.length})`];
+  for (const group of grantsByTier(identity.access)) {
+    lines.push(`  tier ${group.tier} (${group.grants.length})`);
+    const rows = group.grants.map(({ grant }) => [
+      KIND_LABEL[grant.kind],
+      grant.kind === 'app-role' && grant.permissionId === DEFAULT_APP_ROLE_ID
+        ? '(default access)'
+        : grant.permission,
+      grant.resourceDisplayName ?? grant.resourceAppId ?? grant.resourceId ?? '-',
+      grant.kind === 'delegated' && grant.scope !== 'AllPrincipals'
+        ? `user ${grant.scope}`
+        : (grant.scope ?? '-'),
+    ]);
+    const table = renderTable(['KIND', 'PERMISSION', 'RESOURCE', 'SCOPE'], rows, 60);
+    lines.push(...table.split('\n').map((line) => `    ${line}`));
+  }
+  return lines;
+}
 
 function renderIdentity(identity: Identity, history: History): string {
   const lines = [
@@ -56,6 +88,7 @@ function renderIdentity(identity: Identity, history: History): string {
   if (isUnknown(identity, 'federated')) {
     lines.push('', 'Federated credentials: unknown (no scan has read them completely yet)');
   }
+  if (identity.kind === 'servicePrincipal') lines.push('', ...renderAccess(identity));
   if (history.length > 0) {
     lines.push('', 'History');
     for (const entry of history)
@@ -68,7 +101,7 @@ export function registerIdentity(program: Command): void {
   program
     .command('identity')
     .argument('<lookup>', 'object id, app id, display name, or part of a name')
-    .description('show one identity with its credentials, owners and history')
+    .description('show one identity with its credentials, owners, access by tier and history')
     .option('--json', 'print JSON')
     .action(async (lookup: string, options) => {
       const result = await withStore(program.opts<GlobalOptions>(), (store) =>

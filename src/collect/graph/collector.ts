@@ -21,10 +21,13 @@
 //   documents disagree on several), the list degrades to its declaration's next plan, and the plan that
 //   worked is returned for the caller to remember. Owners and federated credentials are optional parts: one
 //   that fails alone leaves its aspect unknown (the store keeps the previous data) while the rest read on.
+// - What each service principal holds (app roles, delegated grants, directory roles) is read beside the lists
+//   from the resource side (access.ts), as one more optional part.
 
 import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
+import { ACCESS_PART, readAccess } from './access.ts';
 import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import type { Coverage } from './coverage.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
@@ -72,6 +75,8 @@ export interface CollectInventoryOptions {
   parts?: PartTracker;
   /** Pages that select keyCredentials the identity lists may take before one reads whole objects (tests). */
   keyCredentialPagesAtOnce?: number;
+  /** Also read what each service principal holds (access.ts), as an optional part (default false). */
+  access?: boolean;
 }
 
 export interface CollectInventoryResult {
@@ -142,7 +147,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     return { ...(await mapContext()), disabledUsers: await disabledUsers };
   };
 
-  function progress(resource: ResourceDeclaration, pageObjects: number): void {
+  function progress(name: string, pageObjects: number): void {
     pages += 1;
     objects += pageObjects;
     const stats = transport.stats();
@@ -151,7 +156,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       objects,
       requests: stats.requests,
       resourceUnits: stats.resourceUnits,
-      resource: resource.name,
+      resource: name,
     });
   }
 
@@ -230,7 +235,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
         overflow.push(...atCap);
         if (overflow.length >= BATCH_SIZE) flush();
         await deliver(facts);
-        progress(resource, page.length);
+        progress(resource.name, page.length);
         // The first page confirmed the plan's query options: the far end may ask with the same ones.
         if (coverage && !farEnd)
           farEnd = startFarEnd(resource, fallback, coverage, farEndSignal, contextFor, {
@@ -279,7 +284,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       contextFor,
       deliver,
       overflow: hooks.overflow,
-      progress: (count) => progress(resource, count),
+      progress: (count) => progress(resource.name, count),
       warn: (message) => warnings.push(message),
     });
     // Handled here so a failure stops the list at once; awaited again at its end.
@@ -298,7 +303,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       const ids = page.map((raw) => String(raw.id));
       count += ids.length;
       await readFullLists(resource, ids, partSignal, mapContext);
-      progress(resource, ids.length);
+      progress(resource.name, ids.length);
     }
     return count;
   }
@@ -364,24 +369,42 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     resources.filter((r) => r.expansion && r.path === path).flatMap((r) => coverages.get(r) ?? []);
   for (const r of resources)
     if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
+  const withAccess = options.access ?? false;
+  if (withAccess) parts.declare(ACCESS_PART);
+  /** The access part: read beside the lists, its facts delivered at once when every read is done. */
+  async function readAccessPart(): Promise<void> {
+    const facts = await readAccess({
+      transport,
+      signal,
+      onRead: (count) => progress(ACCESS_PART.name, count),
+    });
+    await deliver(facts);
+    parts.complete(ACCESS_PART.name);
+  }
+  const optionalFailure = (name: string) => (error: unknown) => {
+    if (!signal.aborted && failsAlone(error)) {
+      const permission = error instanceof PermissionMissing ? error.permission : undefined;
+      parts.fail(name, (error as Error).message, permission);
+      warnings.push(
+        `${name} could not be read and stays as the previous scan saw it: ${(error as Error).message}`,
+      );
+      return;
+    }
+    failed.abort(error);
+    throw error;
+  };
   // Every list runs to its end or to the first failure of a required part, which stops the others. An
   // optional part that fails alone is recorded as unknown and the rest read on.
-  await Promise.allSettled(
-    resources.map((r) =>
+  await Promise.allSettled([
+    ...resources.map((r) =>
       readPart(r).catch((error: unknown) => {
-        if (r.optional && !signal.aborted && failsAlone(error)) {
-          const permission = error instanceof PermissionMissing ? error.permission : undefined;
-          parts.fail(r.name, (error as Error).message, permission);
-          warnings.push(
-            `${r.name} could not be read and stays as the previous scan saw it: ${(error as Error).message}`,
-          );
-          return;
-        }
+        if (r.optional) return optionalFailure(r.name)(error);
         failed.abort(error);
         throw error;
       }),
     ),
-  );
+    ...(withAccess ? [readAccessPart().catch(optionalFailure(ACCESS_PART.name))] : []),
+  ]);
   const storeFailure = await deliveries.drained();
   if (storeFailure) failed.abort(storeFailure.error);
   if (options.signal?.aborted) throw options.signal.reason;

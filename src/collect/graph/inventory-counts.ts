@@ -46,7 +46,7 @@ export function createCounter() {
           }
         } else if (fact.aspect === 'federated') {
           counts.federatedCredentials += fact.credentials.length;
-        } else {
+        } else if (fact.aspect === 'owners') {
           for (const o of fact.owners) owners.add(o.objectId);
           counts.owners = owners.size;
         }

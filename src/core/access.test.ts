@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Grant, grantsByTier, sortGrants } from './access.ts';
+import { changesIdentity } from './facts.ts';
+
+const graph = { resourceId: 'g', resourceAppId: '00000003-0000-0000-c000-000000000000' };
+const grants: Grant[] = [
+  { kind: 'delegated', ...graph, permission: 'User.Read', scope: 'AllPrincipals' },
+  { kind: 'app-role', ...graph, permission: 'Mail.Send', permissionId: 'x' },
+  {
+    kind: 'app-role',
+    ...graph,
+    permission: 'Application.ReadWrite.All',
+    permissionId: '1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9',
+  },
+  { kind: 'directory-role', permission: 'Custom role', permissionId: 'c', scope: '/' },
+  {
+    kind: 'directory-role',
+    permission: 'Global Administrator',
+    permissionId: '62e90394-69f5-4237-9190-012177145e10',
+    scope: '/',
+  },
+];
+
+test('grants sort canonically whatever order Graph listed them in', () => {
+  assert.deepEqual(sortGrants([...grants].reverse()), sortGrants(grants));
+  assert.deepEqual(
+    sortGrants(grants).map((g) => g.permission),
+    ['Custom role', 'Global Administrator', 'Application.ReadWrite.All', 'Mail.Send', 'User.Read'],
+  );
+});
+
+test('grants group by tier, tier 0 first and unknown last', () => {
+  const groups = grantsByTier(grants);
+  assert.equal(groups[0]!.tier, 0);
+  assert.deepEqual(
+    groups[0]!.grants.map((g) => g.grant.permission),
+    ['Global Administrator', 'Application.ReadWrite.All'],
+  );
+  assert.equal(groups.at(-1)!.tier, 'unknown');
+  assert.ok(groups.at(-1)!.grants.some((g) => g.grant.permission === 'Custom role'));
+  const ranks = groups.map((g) => (g.tier === 'unknown' ? 3 : g.tier));
+  assert.deepEqual(ranks, [...ranks].sort());
+});
+
+test('an empty access fact changes nothing; a held grant does', () => {
+  assert.equal(changesIdentity({ aspect: 'access', objectId: 'o', grants: [] }), false);
+  assert.equal(changesIdentity({ aspect: 'access', objectId: 'o', grants: grants.slice(0, 1) }), true);
+});

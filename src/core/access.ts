@@ -1,0 +1,110 @@
+// What a service principal may do in Entra (its blast radius): the app roles it holds on resources, the
+// delegated permissions granted to it as a client, and the directory roles assigned to it. Pure.
+import {
+  type TierResult,
+  tierOfAppRole,
+  tierOfDelegatedScope,
+  tierOfDirectoryRole,
+} from './tiers/classify.ts';
+import type { TierOverrides } from './tiers/tier-table.ts';
+
+export type GrantKind = 'app-role' | 'delegated' | 'directory-role';
+
+export interface Grant {
+  kind: GrantKind;
+  /** Object id of the resource service principal (app roles and delegated grants). */
+  resourceId?: string;
+  /** appId of the resource (e.g. Microsoft Graph's 00000003-…); null when the resource could not be read. */
+  resourceAppId?: string | null;
+  resourceDisplayName?: string | null;
+  /**
+   * The app role's value (its id when the resource defines none, as for the default role), one delegated
+   * scope, or the directory role's name (its id when the definition could not be read).
+   */
+  permission: string;
+  /** appRoleId or roleDefinitionId. */
+  permissionId?: string;
+  /**
+   * Where it applies: a directory role's directoryScopeId (`/` is the whole tenant); a delegated grant's
+   * `AllPrincipals` (admin consent) or the object id of the one user who consented.
+   */
+  scope?: string;
+}
+
+/** The id Entra gives the default app role of a resource that declares none (DC `approleassignment.md`). */
+export const DEFAULT_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Code-point order, as UTF-8 bytes and PostgreSQL's "C" collation order strings (store/canonical-order.ts). */
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const left = [...a];
+  const right = [...b];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const diff = left[i]!.codePointAt(0)! - right[i]!.codePointAt(0)!;
+    if (diff !== 0) return diff;
+  }
+  return left.length - right.length;
+}
+
+const KIND_ORDER: Record<GrantKind, number> = { 'directory-role': 0, 'app-role': 1, delegated: 2 };
+
+/** Canonical order, so equal grants are equal jsonb whatever order Graph listed them in. */
+export function sortGrants(grants: readonly Grant[]): Grant[] {
+  const text = (v: string | null | undefined) => v ?? '';
+  return [...grants].sort(
+    (a, b) =>
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      compareCodePoints(text(a.resourceId), text(b.resourceId)) ||
+      compareCodePoints(a.permission, b.permission) ||
+      compareCodePoints(text(a.permissionId), text(b.permissionId)) ||
+      compareCodePoints(text(a.scope), text(b.scope)),
+  );
+}
+
+/** A grant's tier from src/core/tiers: the user's overrides, then Lanyard's data; 'unknown' when neither. */
+export function tierOfGrant(grant: Grant, overrides?: TierOverrides): TierResult {
+  switch (grant.kind) {
+    case 'app-role':
+      return tierOfAppRole(
+        {
+          id: grant.permissionId ?? null,
+          value: grant.permission,
+          resourceAppId: grant.resourceAppId ?? null,
+        },
+        overrides,
+      );
+    case 'delegated':
+      return tierOfDelegatedScope(
+        { value: grant.permission, resourceAppId: grant.resourceAppId ?? null },
+        overrides,
+      );
+    case 'directory-role':
+      return tierOfDirectoryRole(
+        { templateId: grant.permissionId ?? null, displayName: grant.permission },
+        overrides,
+      );
+  }
+}
+
+export interface TieredGrant {
+  grant: Grant;
+  tier: TierResult;
+}
+
+/** Grants grouped by tier, tier 0 first and unknown last; each group in canonical order. */
+export function grantsByTier(
+  grants: readonly Grant[],
+  overrides?: TierOverrides,
+): Array<{ tier: TierResult['tier']; grants: TieredGrant[] }> {
+  const groups = new Map<TierResult['tier'], TieredGrant[]>();
+  for (const grant of sortGrants(grants)) {
+    const tier = tierOfGrant(grant, overrides);
+    const group = groups.get(tier.tier);
+    if (group) group.push({ grant, tier });
+    else groups.set(tier.tier, [{ grant, tier }]);
+  }
+  const rank = (t: TierResult['tier']) => (t === 'unknown' ? 3 : t);
+  return [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([tier, list]) => ({ tier, grants: list }));
+}
