@@ -2,7 +2,7 @@
 // integration is created first (as `lanyard integration create azure --auth certificate --cloud custom
 // --ca-file <emulator CA bundle>` would), then the timed part opens the store, scans and closes it.
 import { validateIntegrationInput } from '../../src/core/integration-config.ts';
-import { createGraphCollect } from '../../src/services/graph-collect.ts';
+import { createGraphCollect, DEFAULT_GRAPH_SETTINGS } from '../../src/services/graph-collect.ts';
 import { createScanService, type ScanSummary } from '../../src/services/scan-service.ts';
 import { openStore } from '../../src/store/index.ts';
 import type { HostReady } from './emulator-host.ts';
@@ -54,7 +54,7 @@ export async function createIntegration(host: HostReady, dataDir: string): Promi
 }
 
 /** Timed: `lanyard scan --integration bench`. */
-export async function runLanyard(dataDir: string): Promise<LanyardResult> {
+export async function runLanyard(dataDir: string, settings: { access: boolean }): Promise<LanyardResult> {
   const peaks: Partial<Record<Step, number>> = { imported: peakRssMB() };
   const t0 = performance.now();
   const store = await openStore({ dataDir });
@@ -65,7 +65,11 @@ export async function runLanyard(dataDir: string): Promise<LanyardResult> {
   let lastPageMs: number | null = null;
   let outcome: { summary: ScanSummary; error?: unknown };
   try {
-    const service = createScanService({ store, collect: createGraphCollect(), now: () => new Date() });
+    const service = createScanService({
+      store,
+      collect: createGraphCollect({ ...DEFAULT_GRAPH_SETTINGS, access: settings.access }),
+      now: () => new Date(),
+    });
     outcome = await service.run(NAME, {
       onProgress: () => {
         lastPageMs = performance.now() - t0;

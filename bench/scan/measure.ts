@@ -29,6 +29,8 @@ export interface MeasureOptions {
   dumpDir?: string;
   /** Node/V8 flags for the Lanyard process only (experiments, e.g. --liftoff-only); recorded in the result. */
   lanyardNodeFlags?: string[];
+  /** Lanyard scans without its blast-radius part (the access service principals hold): never recorded. */
+  inventoryOnly?: boolean;
 }
 
 export interface NaiveFigures {
@@ -158,7 +160,7 @@ async function runLanyard(host: HostReady, control: EmulatorControlClient, optio
     await control.resetLog();
     log('  lanyard scan…');
     const report = await contender<LanyardReport>(
-      { mode: 'lanyard', dataDir },
+      { mode: 'lanyard', dataDir, inventoryOnly: options.inventoryOnly ?? false },
       { nodeFlags: options.lanyardNodeFlags ?? [] },
     );
     // Log times on this machine's wall clock, comparable with the contender's own marks.
