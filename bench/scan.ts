@@ -6,7 +6,7 @@
 //     [--no-record]                          figures to the console only (no results.json, no README)
 //     [--dump dir]                           Lanyard's request log and report as JSON, for a closer look
 //     [--lanyard-node-flags '--liftoff-only'] an experiment on the Lanyard process (never recorded)
-//     [--inventory-only]                     Lanyard without its blast-radius part (never recorded)
+//     [--with-access]                        Lanyard with its blast-radius part, lanyard scan --access (never recorded)
 //   npm run bench -- scan --report-only      rewrite README's block from results.json
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,8 +26,8 @@ interface Args {
   record: boolean;
   /** Only rewrite README's `## Scan` block from results.json. */
   reportOnly: boolean;
-  /** Lanyard without its blast-radius part (never recorded). */
-  inventoryOnly: boolean;
+  /** Lanyard with its blast-radius part, as `lanyard scan --access` (never recorded). */
+  withAccess: boolean;
   dump?: string;
   lanyardNodeFlags?: string[];
 }
@@ -50,7 +50,7 @@ function parseArgs(args: string[]): Args {
     '--dump',
     '--lanyard-node-flags',
   ]);
-  const flags = new Set(['--no-naive', '--no-record', '--report-only', '--inventory-only']);
+  const flags = new Set(['--no-naive', '--no-record', '--report-only', '--with-access']);
   const unknown = args.filter(
     (a, i) => a.startsWith('--') && !withValue.has(a) && !flags.has(a) && !withValue.has(args[i - 1] ?? ''),
   );
@@ -63,7 +63,7 @@ function parseArgs(args: string[]): Args {
     latencyPerKbMs: Number(value('latency-per-kb-ms') ?? '0'),
     record: !args.includes('--no-record'),
     reportOnly: args.includes('--report-only'),
-    inventoryOnly: args.includes('--inventory-only'),
+    withAccess: args.includes('--with-access'),
     ...(value('dump') ? { dump: value('dump') } : {}),
     ...(value('lanyard-node-flags')
       ? { lanyardNodeFlags: (value('lanyard-node-flags') as string).split(/\s+/).filter(Boolean) }
@@ -144,12 +144,12 @@ export async function run(argv: string[]): Promise<void> {
         log,
         ...(args.dump ? { dumpDir: args.dump } : {}),
         ...(args.lanyardNodeFlags ? { lanyardNodeFlags: args.lanyardNodeFlags } : {}),
-        inventoryOnly: args.inventoryOnly,
+        withAccess: args.withAccess,
       })),
       ...(code ? { code } : {}),
     });
   }
-  if (args.lanyardNodeFlags || args.inventoryOnly || !args.record) {
+  if (args.lanyardNodeFlags || args.withAccess || !args.record) {
     // An experiment or a look: shown, never mixed into the recorded figures.
     const flags = args.lanyardNodeFlags ? ` with ${args.lanyardNodeFlags.join(' ')}` : '';
     log(`\nLanyard ran${flags} (not recorded):\n${renderTables(fresh)}\n`);

@@ -10,7 +10,7 @@ import type { NaiveResult } from './naive.ts';
 export type ContenderInput =
   | { mode: 'naive'; host: HostReady }
   | { mode: 'lanyard-setup'; host: HostReady; dataDir: string }
-  | { mode: 'lanyard'; dataDir: string; inventoryOnly?: boolean }
+  | { mode: 'lanyard'; dataDir: string; withAccess?: boolean }
   | { mode: 'bare'; host: HostReady; paths: string[] };
 
 export interface ContenderReport<T> {
@@ -42,7 +42,7 @@ async function load(input: ContenderInput): Promise<() => Promise<unknown>> {
     }
     case 'lanyard': {
       const { runLanyard } = await import('./lanyard.ts');
-      return () => runLanyard(input.dataDir, { access: !input.inventoryOnly });
+      return () => runLanyard(input.dataDir, { access: input.withAccess ?? false });
     }
     case 'bare': {
       const { runBareCrawl } = await import('./bare-crawl.ts');

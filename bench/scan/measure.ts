@@ -29,8 +29,8 @@ export interface MeasureOptions {
   dumpDir?: string;
   /** Node/V8 flags for the Lanyard process only (experiments, e.g. --liftoff-only); recorded in the result. */
   lanyardNodeFlags?: string[];
-  /** Lanyard scans without its blast-radius part (the access service principals hold): never recorded. */
-  inventoryOnly?: boolean;
+  /** Lanyard scans with its blast-radius part (`lanyard scan --access`): never recorded. */
+  withAccess?: boolean;
 }
 
 export interface NaiveFigures {
@@ -160,7 +160,7 @@ async function runLanyard(host: HostReady, control: EmulatorControlClient, optio
     await control.resetLog();
     log('  lanyard scan…');
     const report = await contender<LanyardReport>(
-      { mode: 'lanyard', dataDir, inventoryOnly: options.inventoryOnly ?? false },
+      { mode: 'lanyard', dataDir, withAccess: options.withAccess ?? false },
       { nodeFlags: options.lanyardNodeFlags ?? [] },
     );
     // Log times on this machine's wall clock, comparable with the contender's own marks.

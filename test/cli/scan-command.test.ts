@@ -317,6 +317,11 @@ test('identity shows what a service principal holds by tier, tier 0 first; unkno
   )!;
   assert.ok(holder, 'the tenant has a service principal holding a tier-0 directory role');
   const role = holder.directoryRoles.find((r) => tier0.includes(r.displayName ?? ''))!;
+  // The blast-radius part is opt-in: a plain scan reads no access.
+  const plain = await runCli(['identity', holder.id], env());
+  assert.doesNotMatch(plain.stdout, /Access \(/);
+  const rescan = await runCli(['scan', '--integration', 'prod', '--access', '--quiet'], env());
+  assert.equal(rescan.code, 0, rescan.stderr);
   const shown = await runCli(['identity', holder.id], env());
   assert.equal(shown.code, 0, shown.stderr);
   const section = shown.stdout.slice(shown.stdout.indexOf('Access ('));
@@ -343,7 +348,7 @@ test('identity shows what a service principal holds by tier, tier 0 first; unkno
     '--secret-env': 'READER_SECRET',
   });
   const scanned = await runCli(
-    ['scan', '--integration', 'reader', '--json'],
+    ['scan', '--integration', 'reader', '--json', '--access'],
     env({ READER_SECRET: 'Rd8Q~a-secret-for-the-application-reader' }),
   );
   assert.equal(scanned.code, 1, scanned.stderr);

@@ -46,6 +46,10 @@ export function registerScan(program: Command): void {
       'a scan that would remove more than this share of the identities removes none (default 20)',
     )
     .option('--allow-mass-removal', 'let this scan remove any share of the identities it no longer sees')
+    .option(
+      '--access',
+      'also read what each service principal holds: app roles, delegated grants, directory roles (blast radius)',
+    )
     .action(async (options) => {
       const removal = {
         ...(options.maxRemoval !== undefined ? { maxShare: parsePercent(String(options.maxRemoval)) } : {}),
@@ -60,7 +64,7 @@ export function registerScan(program: Command): void {
             fix: 'add one with `lanyard integration create azure ...` (or try `npm run demo`)',
           });
         }
-        const service = createCliScanService(store);
+        const service = createCliScanService(store, { access: Boolean(options.access) });
         const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();
         process.once('SIGINT', onSignal);
