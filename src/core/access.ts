@@ -1,5 +1,6 @@
 // What a service principal may do in Entra (its blast radius): the app roles it holds on resources, the
 // delegated permissions granted to it as a client, and the directory roles assigned to it. Pure.
+import { compareCodePoints } from './code-point-order.ts';
 import {
   type TierResult,
   tierOfAppRole,
@@ -33,18 +34,6 @@ export interface Grant {
 
 /** The id Entra gives the default app role of a resource that declares none (DC `approleassignment.md`). */
 export const DEFAULT_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';
-
-/** Code-point order, as UTF-8 bytes and PostgreSQL's "C" collation order strings (store/canonical-order.ts). */
-function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const left = [...a];
-  const right = [...b];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const diff = left[i]!.codePointAt(0)! - right[i]!.codePointAt(0)!;
-    if (diff !== 0) return diff;
-  }
-  return left.length - right.length;
-}
 
 const KIND_ORDER: Record<GrantKind, number> = { 'directory-role': 0, 'app-role': 1, delegated: 2 };
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { compareCodePoints } from '../core/code-point-order.ts';
 import type { Credential } from '../core/inventory.ts';
-import { compareCodePoints, sortCredentials, sortOwners } from './canonical-order.ts';
+import { sortCredentials, sortOwners } from './canonical-order.ts';
 
 test('orders strings as UTF-8 bytes do (as PostgreSQL\'s "C" collation)', () => {
   const words = ['b', 'a', 'B', 'ab', 'a', '\u{1F600}', '\uFFFD', 'é'];

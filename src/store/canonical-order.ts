@@ -1,18 +1,7 @@
 // The order the store keeps arrays in, so equal content is equal jsonb (and hash) whatever order Graph sent.
 // Byte order of UTF-8, like PostgreSQL's "C" collation used for the credentials merged in SQL.
+import { compareCodePoints } from '../core/code-point-order.ts';
 import type { Credential, Identity, Owner } from '../core/inventory.ts';
-
-/** Compares by code point, which orders strings as their UTF-8 bytes do (UTF-16 units would not). */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const left = [...a];
-  const right = [...b];
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const diff = left[i]!.codePointAt(0)! - right[i]!.codePointAt(0)!;
-    if (diff !== 0) return diff;
-  }
-  return left.length - right.length;
-}
 
 export const sortOwners = (owners: readonly Owner[]): Owner[] =>
   [...owners].sort((a, b) => compareCodePoints(String(a.objectId), String(b.objectId)));
