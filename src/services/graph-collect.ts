@@ -5,7 +5,6 @@ import { collectInventory } from '../collect/graph/collector.ts';
 import { createCredential } from '../collect/graph/credential.ts';
 import { INVENTORY_RESOURCES } from '../collect/graph/resources/index.ts';
 import { createGraphTransport } from '../collect/graph/transport.ts';
-import type { GraphTransport } from '../collect/graph/transport-types.ts';
 import type { Integration } from '../store/index.ts';
 import type { Collect } from './scan-service.ts';
 
@@ -24,27 +23,14 @@ export interface GraphCollectSettings {
 export const DEFAULT_GRAPH_SETTINGS: GraphCollectSettings = { resourceUnitsPer10s: 5000 };
 
 /**
- * How many objects the scan's lists will walk, for the progress bar's ETA: one `$count` per collection
- * (1 RU each). Best effort: a tenant or proxy that refuses `$count` just gets no ETA.
+ * How many objects the scan's lists will walk, for the progress bar's ETA, from the collections' sizes the
+ * collector counted for its plan: each collection once per list that walks it.
  */
-async function expectedObjects(transport: GraphTransport, signal: AbortSignal): Promise<number | undefined> {
-  try {
-    const paths = [...new Set(INVENTORY_RESOURCES.map((resource) => resource.path))];
-    const counts = await Promise.all(
-      paths.map(async (path) => {
-        const count = await transport.get<number>(`${path}/$count`, {
-          signal,
-          headers: { ConsistencyLevel: 'eventual' },
-        });
-        const lists = INVENTORY_RESOURCES.filter((resource) => resource.path === path).length;
-        return Number(count) * lists;
-      }),
-    );
-    const total = counts.reduce((sum, count) => sum + count, 0);
-    return Number.isFinite(total) ? total : undefined;
-  } catch {
-    return undefined;
-  }
+function expectedObjects(counts: ReadonlyMap<string, number>): number | undefined {
+  let total = 0;
+  for (const [path, count] of counts)
+    total += count * INVENTORY_RESOURCES.filter((resource) => resource.path === path).length;
+  return Number.isFinite(total) && total > 0 ? total : undefined;
 }
 
 export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAPH_SETTINGS): Collect {
@@ -69,12 +55,12 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
     });
     try {
       let expected: number | undefined;
-      void expectedObjects(transport, signal).then((total) => {
-        expected = total;
-      });
       const result = await collectInventory({
         transport,
         onFacts,
+        onCounted: (counts) => {
+          expected = expectedObjects(counts);
+        },
         onProgress: (progress) =>
           onProgress({ ...progress, ...(expected ? { expectedObjects: expected } : {}) }),
         signal,

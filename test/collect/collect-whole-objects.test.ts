@@ -55,6 +55,30 @@ describe('service principals as whole objects', () => {
     assert.equal(result.plan['service-principals'], undefined, 'chosen by size each scan, not remembered');
   });
 
+  test('each collection is counted once, and the count is handed on (the progress ETA uses it)', async () => {
+    emu.control.resetLog();
+    const transport = scannerTransport(emu);
+    let counted: ReadonlyMap<string, number> | undefined;
+    await collectInventory({
+      transport,
+      onFacts: async () => {},
+      onCounted: (counts) => {
+        counted = counts;
+      },
+    });
+    await transport.close();
+    const truth = emu.control.groundTruth(emu.scanner.tenantId);
+    assert.deepEqual(counted && Object.fromEntries(counted), {
+      '/applications': truth.applications.length,
+      '/servicePrincipals': truth.servicePrincipals.length,
+    });
+    const counts = emu.control
+      .requestLog({ appId: emu.scanner.clientId })
+      .filter((r) => r.path.includes('/$count'))
+      .map((r) => r.path.split('?')[0]);
+    assert.deepEqual(counts.sort(), ['/v1.0/applications/$count', '/v1.0/servicePrincipals/$count']);
+  });
+
   test('within the limit: every page selects keyCredentials', async () => {
     const { result, log } = await collect(135);
     assert.equal(log.filter((r) => WHOLE_SP_PAGE.test(r.path)).length, 0);

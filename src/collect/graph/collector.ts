@@ -73,6 +73,8 @@ export interface CollectInventoryOptions {
   plan?: QueryPlan;
   /** Told which parts the scan has and how each ends; the caller still knows them if the scan is cut. */
   parts?: PartTracker;
+  /** Told each identity collection's size (Graph's `$count`) once counted, if Graph counts. */
+  onCounted?: (counts: ReadonlyMap<string, number>) => void;
   /** Pages that select keyCredentials the identity lists may take before one reads whole objects (tests). */
   keyCredentialPagesAtOnce?: number;
   /** Also read what each service principal holds (access.ts), as an optional part (default false). */
@@ -364,6 +366,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     resources,
     signal,
     keyCredentialPagesAtOnce,
+    ...(options.onCounted ? { onCounted: options.onCounted } : {}),
   });
   const listingsOf = (path: string): Coverage[] =>
     resources.filter((r) => r.expansion && r.path === path).flatMap((r) => coverages.get(r) ?? []);

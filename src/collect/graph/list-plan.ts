@@ -43,6 +43,8 @@ export function planLists(options: {
   resources: readonly ResourceDeclaration[];
   signal: AbortSignal;
   keyCredentialPagesAtOnce: number;
+  /** Told each identity collection's size once counted (e.g. for a progress bar's ETA). */
+  onCounted?: (counts: ReadonlyMap<string, number>) => void;
 }): ListPlan {
   const { transport, resources } = options;
   const coverages = new Map<ResourceDeclaration, Coverage>();
@@ -70,6 +72,7 @@ export function planLists(options: {
         )
       : Promise.resolve(null);
   void counted.then((counts) => {
+    if (counts) options.onCounted?.(counts);
     for (const [r, coverage] of coverages) {
       const total = counts?.get(r.path);
       if (total !== undefined) coverage.expect(total);
