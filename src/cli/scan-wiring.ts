@@ -5,17 +5,22 @@ import type { Store } from '../store/index.ts';
 
 // The Graph client (@azure/identity, undici) loads only when a scan runs, so other commands start fast.
 const collectFromGraph =
-  (access: boolean): Collect =>
+  (parts: OptionalParts): Collect =>
   async (integration, options) => {
     const { createGraphCollect, DEFAULT_GRAPH_SETTINGS } = await import('../services/graph-collect.ts');
-    return createGraphCollect({ ...DEFAULT_GRAPH_SETTINGS, access })(integration, options);
+    return createGraphCollect({ ...DEFAULT_GRAPH_SETTINGS, ...parts })(integration, options);
   };
 
-/** `access`: also read what each service principal holds (the blast-radius part; opt-in, see README). */
-export function createCliScanService(store: Store, settings: { access?: boolean } = {}) {
+/** The opt-in parts of a scan (see README): what each service principal holds, and when identities last signed in. */
+export interface OptionalParts {
+  access?: boolean;
+  signIns?: boolean;
+}
+
+export function createCliScanService(store: Store, parts: OptionalParts = {}) {
   return createScanService({
     store,
-    collect: collectFromGraph(settings.access ?? false),
+    collect: collectFromGraph(parts),
     now: () => new Date(),
   });
 }

@@ -3,9 +3,12 @@
 import type { IdentityKind } from './inventory.ts';
 
 /** What one part of a scan tells about identities of its kind. */
-export type PartAspect = 'identity' | 'owners' | 'federated' | 'access';
-/** Aspects that can be unknown for one identity (its listing itself is never partly known). */
-export type IdentityAspect = Exclude<PartAspect, 'identity'>;
+export type PartAspect = 'identity' | 'owners' | 'federated' | 'access' | 'last-use';
+/**
+ * Aspects that can be unknown for one identity (its listing itself is never partly known). Last use is kept
+ * apart from the identity's versions (a sign-in is not a change of the identity), and unknown per integration.
+ */
+export type IdentityAspect = Exclude<PartAspect, 'identity' | 'last-use'>;
 
 export interface ScanPart {
   /** The list's name, e.g. `application-owners`. */

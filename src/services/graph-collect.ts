@@ -17,6 +17,11 @@ export interface GraphCollectSettings {
    * adds 13–16 s and takes the scan past 512 MB, bench/README.md).
    */
   access?: boolean;
+  /**
+   * The last-use part: sign-in activity (default false: a first reading pages Graph's activity reports at their
+   * limit of 5 requests per 10 s, minutes at 100,000 applications; later readings take a few requests).
+   */
+  signIns?: boolean;
 }
 
 /** Medium tenants (50–500 users) get 5,000 RU per 10 s; a smaller tenant's 429s slow us down safely. */
@@ -34,7 +39,7 @@ function expectedObjects(counts: ReadonlyMap<string, number>): number | undefine
 }
 
 export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAPH_SETTINGS): Collect {
-  return async (integration: Integration, { onFacts, onProgress, signal, parts }) => {
+  return async (integration: Integration, { onFacts, onSignIns, onProgress, signal, parts }) => {
     const credential = createCredential(
       { ...integration.auth, tenantId: integration.tenantId, clientId: integration.clientId },
       integration.cloud,
@@ -66,9 +71,23 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         signal,
         parts,
         access: settings.access ?? false,
+        ...(settings.signIns
+          ? {
+              signIns: {
+                readThrough: integration.signInWatch?.readThrough ?? null,
+                onObservations: onSignIns,
+                now: new Date(),
+              },
+            }
+          : {}),
         ...(integration.queryPlan ? { plan: integration.queryPlan } : {}),
       });
-      return { ...result, counts: { ...result.counts } };
+      const { signIns, ...rest } = result;
+      return {
+        ...rest,
+        counts: { ...result.counts },
+        ...(signIns ? { signIns: { readThrough: signIns.readThrough } } : {}),
+      };
     } finally {
       await transport.close();
     }

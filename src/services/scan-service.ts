@@ -5,6 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { LanyardError, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
+import type { SignInObservation } from '../core/last-use.ts';
 import {
   createPartTracker,
   describeIncompleteParts,
@@ -34,12 +35,16 @@ export interface CollectResult {
   resourceUnits: number;
   /** The query plan that worked, remembered for the integration's next scan. */
   plan?: Record<string, string>;
+  /** Set when sign-in activity was read completely, up to this time. */
+  signIns?: { readThrough: string };
 }
 
 export type Collect = (
   integration: Integration,
   options: {
     onFacts: (facts: IdentityFact[]) => Promise<void>;
+    /** Sign-ins observed: kept at once, beside the identities (a failed scan's observations stay true). */
+    onSignIns: (observations: SignInObservation[]) => Promise<void>;
     onProgress: (progress: CollectProgress) => void;
     signal: AbortSignal;
     /** Where the collector declares its parts and how each ended. */
@@ -87,7 +92,11 @@ export interface RunScanOutcome {
 const JOIN_POLL_MS = 500;
 
 export interface ScanServiceDeps {
-  store: { integrations: Pick<Store['integrations'], 'get' | 'setQueryPlan'>; scans: Store['scans'] };
+  store: {
+    integrations: Pick<Store['integrations'], 'get' | 'setQueryPlan'>;
+    scans: Store['scans'];
+    lastUse: Pick<Store['lastUse'], 'observe'>;
+  };
   collect: Collect;
   now: () => Date;
   /** Waits between looks at a joined scan (default: a timer); injected so tests need not wait. */
@@ -146,6 +155,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
       try {
         result = await collect(integration, {
           onFacts: (facts) => writer.stage(facts),
+          onSignIns: (observations) => store.lastUse.observe(integration.id, observations),
           onProgress: (p) => {
             progress = p;
             options.onProgress?.(p);
@@ -194,6 +204,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
         finishedAt: now(),
         parts: outcome,
         ...(options.removal ? { removal: options.removal } : {}),
+        ...(result?.signIns ? { signIns: { readThrough: result.signIns.readThrough } } : {}),
       });
       if (result?.plan && JSON.stringify(result.plan) !== JSON.stringify(integration.queryPlan ?? {})) {
         await store.integrations.setQueryPlan(integration.id, result.plan);

@@ -6,6 +6,7 @@ import { type Connection, connectPglite, connectPostgres } from './connect.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { createIntegrations } from './integrations.ts';
 import { createInventory } from './inventory.ts';
+import { createLastUse } from './last-use.ts';
 import { createScans, recoverAbandonedScans } from './scans.ts';
 import type { Store, StoreOptions } from './types.ts';
 
@@ -67,6 +68,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
     integrations: createIntegrations(connection.db, guard),
     scans: createScans(connection.db, connection.kind, guard),
     inventory: createInventory(connection.db),
+    lastUse: createLastUse(connection.db, guard),
   };
 }
 

@@ -17,6 +17,13 @@ import {
 import type { AuthSettings, CloudEndpoints } from '../core/integration-config.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 
+/** What the store keeps of an integration's sign-in watch (src/core/last-use.ts LastUseWatch). */
+export interface SignInWatchState {
+  monitoredSince: string | null;
+  readThrough: string | null;
+  unknownReason: string | null;
+}
+
 export const integrations = pgTable('integrations', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique('integrations_name_unique'),
@@ -30,6 +37,8 @@ export const integrations = pgTable('integrations', {
    * pay for the refusals again. Opaque to the store; the collector owns its shape.
    */
   queryPlan: jsonb('query_plan').$type<Record<string, string>>(),
+  /** Since when its sign-ins are watched and how far they are read (last-use.ts); null until a scan reads them. */
+  signInWatch: jsonb('sign_in_watch').$type<SignInWatchState>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -156,6 +165,27 @@ export const identityVersions = pgTable(
       .on(sql`lower(${t.displayName}) collate "C"`, sql`${t.objectId} collate "C"`, t.integrationId)
       .where(sql`${t.endedSeq} is null`),
   ],
+);
+
+/**
+ * The latest sign-in Lanyard ever observed per application (appId) and per credential (keyId; '' for the
+ * application as a whole). Beside the identity versions, not in them: a new sign-in is not a new version of the
+ * identity, and these outlive Entra's 30-day log retention for as long as the integration exists. Only ever
+ * moves forward (the greatest time wins), so readings may overlap and a failed scan's observations stay true.
+ */
+export const lastUse = pgTable(
+  'last_use',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** Lower-cased. */
+    appId: text('app_id').notNull(),
+    /** Lower-cased keyId of a secret or certificate or id of a federated credential; '' for the application. */
+    keyId: text('key_id').notNull().default(''),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'last_use_pkey', columns: [t.integrationId, t.appId, t.keyId] })],
 );
 
 export type IntegrationRow = typeof integrations.$inferSelect;

@@ -4,6 +4,7 @@ import type { IdentityFact } from '../core/facts.ts';
 import type { IntegrationInput } from '../core/integration-config.ts';
 import type { Identity } from '../core/inventory.ts';
 import type { InventoryFilter } from '../core/inventory-query.ts';
+import type { LastUseSource, SignInObservation } from '../core/last-use.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 import type { IntegrationRow, ScanRow } from './schema.ts';
 
@@ -39,6 +40,8 @@ export interface ScanResult {
    * integration's identities: then it commits as partial and removes nothing, unless `allowMass`.
    */
   removal?: { maxShare?: number; allowMass?: boolean };
+  /** Set when the scan read sign-in activity completely: the watch moves on to this time (last-use.ts). */
+  signIns?: { readThrough: string };
 }
 
 export interface BeginScanOptions {
@@ -135,6 +138,11 @@ export interface Store {
     /** Oldest first. */
     list(integrationId?: string): Promise<ScanRecord[]>;
     get(id: number): Promise<ScanRecord | undefined>;
+  };
+  /** When identities and credentials were last used, kept beyond Entra's retention (last-use.ts). */
+  lastUse: LastUseSource & {
+    /** Keeps each observation unless a later one is already kept. */
+    observe(integrationId: string, observations: readonly SignInObservation[]): Promise<void>;
   };
   inventory: {
     list(query?: InventoryQuery): Promise<Identity[]>;

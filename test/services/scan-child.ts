@@ -24,7 +24,7 @@ const announcing: Store['scans'] = {
   },
 };
 const service = createScanService({
-  store: { integrations: store.integrations, scans: announcing },
+  store: { integrations: store.integrations, scans: announcing, lastUse: store.lastUse },
   collect: createGraphCollect(),
   now: () => new Date(),
 });

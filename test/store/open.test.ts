@@ -48,6 +48,7 @@ forEachDatabase('opening the store', (db) => {
             '__drizzle_migrations',
             'identity_versions',
             'integrations',
+            'last_use',
             'scan_access',
             'scan_objects',
             'scans',

@@ -50,6 +50,10 @@ export function registerScan(program: Command): void {
       '--access',
       'also read what each service principal holds: app roles, delegated grants, directory roles (blast radius)',
     )
+    .option(
+      '--last-use',
+      'also read when identities and credentials last signed in (needs AuditLog.Read.All and Entra ID P1/P2)',
+    )
     .action(async (options) => {
       const removal = {
         ...(options.maxRemoval !== undefined ? { maxShare: parsePercent(String(options.maxRemoval)) } : {}),
@@ -64,7 +68,10 @@ export function registerScan(program: Command): void {
             fix: 'add one with `lanyard integration create azure ...` (or try `npm run demo`)',
           });
         }
-        const service = createCliScanService(store, { access: Boolean(options.access) });
+        const service = createCliScanService(store, {
+          access: Boolean(options.access),
+          signIns: Boolean(options.lastUse),
+        });
         const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();
         process.once('SIGINT', onSignal);

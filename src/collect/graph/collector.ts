@@ -44,6 +44,12 @@ import {
 import type { MapContext } from './map.ts';
 import { type FallbackPlan, type ResourceDeclaration, resourceUrl, splitAtCap } from './resource.ts';
 import { INVENTORY_RESOURCES } from './resources/index.ts';
+import {
+  type ReadSignInActivityOptions,
+  readSignInActivity,
+  SIGN_IN_PART,
+  type SignInReading,
+} from './sign-in-activity.ts';
 import type { GraphTransport } from './transport.ts';
 
 export type { InventoryCounts };
@@ -79,6 +85,8 @@ export interface CollectInventoryOptions {
   keyCredentialPagesAtOnce?: number;
   /** Also read what each service principal holds (access.ts), as an optional part (default false). */
   access?: boolean;
+  /** Also read when identities and credentials last signed in (sign-in-activity.ts), as an optional part. */
+  signIns?: Pick<ReadSignInActivityOptions, 'readThrough' | 'onObservations' | 'now'>;
 }
 
 export interface CollectInventoryResult {
@@ -92,6 +100,8 @@ export interface CollectInventoryResult {
   resourceUnits: number;
   /** The plan this scan ended with, to remember for the next one. */
   plan: QueryPlan;
+  /** What the sign-in part read, when it completed. */
+  signIns?: SignInReading;
 }
 
 /** Overflowing objects collected before one $batch is sent. */
@@ -384,13 +394,24 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     await deliver(facts);
     parts.complete(ACCESS_PART.name);
   }
+  const signInOptions = options.signIns;
+  if (signInOptions) parts.declare(SIGN_IN_PART);
+  let signIns: SignInReading | undefined;
+  /** The sign-in part: its observations go straight to the caller, apart from the identities' facts. */
+  async function readSignInPart(settings: NonNullable<typeof signInOptions>): Promise<void> {
+    signIns = await readSignInActivity({
+      transport,
+      signal,
+      ...settings,
+      onRead: (count) => progress(SIGN_IN_PART.name, count),
+    });
+    parts.complete(SIGN_IN_PART.name);
+  }
   const optionalFailure = (name: string) => (error: unknown) => {
     if (!signal.aborted && failsAlone(error)) {
       const permission = error instanceof PermissionMissing ? error.permission : undefined;
+      // The part carries the reason; the scan's summary says it once (describeIncompleteParts).
       parts.fail(name, (error as Error).message, permission);
-      warnings.push(
-        `${name} could not be read and stays as the previous scan saw it: ${(error as Error).message}`,
-      );
       return;
     }
     failed.abort(error);
@@ -407,6 +428,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       }),
     ),
     ...(withAccess ? [readAccessPart().catch(optionalFailure(ACCESS_PART.name))] : []),
+    ...(signInOptions ? [readSignInPart(signInOptions).catch(optionalFailure(SIGN_IN_PART.name))] : []),
   ]);
   const storeFailure = await deliveries.drained();
   if (storeFailure) failed.abort(storeFailure.error);
@@ -431,5 +453,6 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     requests: stats.requests,
     resourceUnits: stats.resourceUnits,
     plan,
+    ...(signIns ? { signIns } : {}),
   };
 }

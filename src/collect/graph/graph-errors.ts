@@ -103,6 +103,13 @@ export function normaliseGraphError(status: number, bodyText: string, request: R
       fix: `check that the token is issued for this cloud's ${service} and that the app is enabled in the tenant`,
     });
   }
+  if (status === 403 && code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant') {
+    // No permission fills this one: the reports and sign-in logs need a licence (facts §6.2, §6.3).
+    return new PermissionMissing(
+      `the tenant has no Microsoft Entra ID P1 or P2 licence, which Graph needs for sign-in activity (${what}: ${graphSays})`,
+      { fix: 'license the tenant for Entra ID P1 or P2; until then last use stays unknown, never "unused"' },
+    );
+  }
   if (status === 403) {
     const permission = request.permission ?? 'the permission this read needs';
     return new PermissionMissing(`the integration lacks ${permission} for ${what} (${graphSays})`, {
