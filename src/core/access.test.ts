@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Grant, grantsByTier, sortGrants } from './access.ts';
+import { type Grant, grantsByTier, sortGrants, tierOfGrant } from './access.ts';
 import { changesIdentity } from './facts.ts';
 
 const graph = { resourceId: 'g', resourceAppId: '00000003-0000-0000-c000-000000000000' };
@@ -46,4 +46,34 @@ test('grants group by tier, tier 0 first and unknown last', () => {
 test('an empty access fact changes nothing; a held grant does', () => {
   assert.equal(changesIdentity({ aspect: 'access', objectId: 'o', grants: [] }), false);
   assert.equal(changesIdentity({ aspect: 'access', objectId: 'o', grants: grants.slice(0, 1) }), true);
+});
+
+test('an Azure role: a built-in known by name, a custom role by the tier its definition earned, an override above both', () => {
+  const owner: Grant = {
+    kind: 'azure-role',
+    permission: 'Owner',
+    permissionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+    scope: '/subscriptions/s1',
+  };
+  assert.equal(tierOfGrant(owner).tier, 0);
+  const custom: Grant = {
+    kind: 'azure-role',
+    permission: 'Deployment operator',
+    permissionId: 'c1',
+    scope: '/subscriptions/s1/resourceGroups/rg',
+    tier: 0,
+    tierReason: 'custom role whose actions include Microsoft.Authorization/*/write',
+  };
+  assert.deepEqual(
+    { tier: tierOfGrant(custom).tier, reason: tierOfGrant(custom).reason },
+    { tier: 0, reason: custom.tierReason },
+  );
+  const { tier: _tier, tierReason: _reason, ...unread } = custom;
+  assert.equal(tierOfGrant(unread).tier, 'unknown', 'a custom role never tiered is unknown, not harmless');
+  const overridden = tierOfGrant(custom, {
+    azureRoles: [
+      { roleName: 'Deployment operator', tier: 2, source: 'our review', reason: 'scoped to one group' },
+    ],
+  });
+  assert.equal(overridden.tier, 2);
 });

@@ -4,12 +4,13 @@ import { compareCodePoints } from './code-point-order.ts';
 import {
   type TierResult,
   tierOfAppRole,
+  tierOfAzureRole,
   tierOfDelegatedScope,
   tierOfDirectoryRole,
 } from './tiers/classify.ts';
-import type { TierOverrides } from './tiers/tier-table.ts';
+import type { Tier, TierOverrides } from './tiers/tier-table.ts';
 
-export type GrantKind = 'app-role' | 'delegated' | 'directory-role';
+export type GrantKind = 'app-role' | 'delegated' | 'directory-role' | 'azure-role';
 
 export interface Grant {
   kind: GrantKind;
@@ -27,15 +28,27 @@ export interface Grant {
   permissionId?: string;
   /**
    * Where it applies: a directory role's directoryScopeId (`/` is the whole tenant); a delegated grant's
-   * `AllPrincipals` (admin consent) or the object id of the one user who consented.
+   * `AllPrincipals` (admin consent) or the object id of the one user who consented; an Azure role's ARM scope
+   * (a management group, subscription, resource group or resource).
    */
   scope?: string;
+  /**
+   * Azure roles only: the tier their definition earned when read (a custom role is tiered by its actions, which
+   * are not kept), and why.
+   */
+  tier?: Tier | 'unknown';
+  tierReason?: string;
 }
 
 /** The id Entra gives the default app role of a resource that declares none (DC `approleassignment.md`). */
 export const DEFAULT_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
-const KIND_ORDER: Record<GrantKind, number> = { 'directory-role': 0, 'app-role': 1, delegated: 2 };
+const KIND_ORDER: Record<GrantKind, number> = {
+  'directory-role': 0,
+  'azure-role': 1,
+  'app-role': 2,
+  delegated: 3,
+};
 
 /** Canonical order, so equal grants are equal jsonb whatever order Graph listed them in. */
 export function sortGrants(grants: readonly Grant[]): Grant[] {
@@ -72,6 +85,21 @@ export function tierOfGrant(grant: Grant, overrides?: TierOverrides): TierResult
         { templateId: grant.permissionId ?? null, displayName: grant.permission },
         overrides,
       );
+    case 'azure-role': {
+      // The user's override wins; else the tier the definition earned when read (its actions may make a
+      // custom role tier 0 whatever its name), else what its name or id says.
+      const byName = tierOfAzureRole(
+        { roleDefinitionId: grant.permissionId ?? null, roleName: grant.permission },
+        overrides,
+      );
+      if (byName.origin === 'override' || grant.tier === undefined) return byName;
+      return {
+        tier: grant.tier,
+        source: 'role definition',
+        reason: grant.tierReason ?? 'tiered from its role definition when read',
+        origin: 'rule',
+      };
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // Wires an integration to Graph: its credential, a paced transport and the inventory collector.
 import { readCaFile } from '../collect/ca-bundle.ts';
-import { graphScopeFor } from '../collect/clouds.ts';
+import { armScopeFor, graphScopeFor } from '../collect/clouds.ts';
 import { collectInventory } from '../collect/graph/collector.ts';
 import { createCredential } from '../collect/graph/credential.ts';
 import { INVENTORY_RESOURCES } from '../collect/graph/resources/index.ts';
@@ -58,6 +58,17 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
       },
       ...(settings.maxInFlight ? { maxInFlight: settings.maxInFlight } : {}),
     });
+    // Azure Resource Manager beside Graph, with the same credential and its own audience and read limit.
+    const arm = settings.access
+      ? createGraphTransport({
+          graphUrl: integration.cloud.armUrl,
+          credential,
+          scope: armScopeFor(integration.cloud),
+          api: 'arm',
+          ...(caFile ? { caPem: readCaFile(caFile), caFile } : {}),
+          budget: { resourceUnitsPerWindow: settings.resourceUnitsPer10s, windowMs: 10_000 },
+        })
+      : undefined;
     try {
       let expected: number | undefined;
       const result = await collectInventory({
@@ -71,6 +82,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         signal,
         parts,
         access: settings.access ?? false,
+        ...(arm ? { arm } : {}),
         ...(settings.signIns
           ? {
               signIns: {
@@ -89,7 +101,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         ...(signIns ? { signIns: { readThrough: signIns.readThrough } } : {}),
       };
     } finally {
-      await transport.close();
+      await Promise.all([transport.close(), arm?.close()]);
     }
   };
 }

@@ -16,6 +16,7 @@ const KIND_LABEL: Record<Grant['kind'], string> = {
   'directory-role': 'directory role',
   'app-role': 'app role',
   delegated: 'delegated',
+  'azure-role': 'Azure role',
 };
 
 /** What the service principal holds, grouped by tier (tier 0 first, unknown last). */

@@ -13,8 +13,10 @@
 // principal's access is either complete or left as the previous scan saw it (unknown when never read).
 import type { Grant } from '../../core/access.ts';
 import { sortGrants } from '../../core/access.ts';
+import { PermissionMissing } from '../../core/errors.ts';
 import type { IdentityFact } from '../../core/facts.ts';
 import type { ScanPart } from '../../core/scan-parts.ts';
+import type { AzureAccess } from '../arm/azure-access.ts';
 import { readBatchedLists } from './collector-reads.ts';
 import { QueryRefused } from './graph-errors.ts';
 import type { GraphTransport } from './transport.ts';
@@ -23,6 +25,14 @@ export const ACCESS_PART: Omit<ScanPart, 'complete'> = {
   name: 'service-principal-access',
   kind: 'servicePrincipal',
   aspect: 'access',
+  optional: true,
+};
+
+/** Federated credentials of user-assigned managed identities: ARM holds them, not Graph (facts §13). */
+export const MANAGED_IDENTITY_FEDERATED_PART: Omit<ScanPart, 'complete'> = {
+  name: 'managed-identity-federated-credentials',
+  kind: 'servicePrincipal',
+  aspect: 'federated',
   optional: true,
 };
 
@@ -88,6 +98,11 @@ interface Resource {
 
 export interface ReadAccessOptions {
   transport: Reader;
+  /**
+   * What Azure Resource Manager says (azure-access.ts): its role assignments join each service principal's
+   * grants, and a subscription it could not read fails the part (carried forward, never shown as "none").
+   */
+  azure?: Promise<AzureAccess>;
   signal: AbortSignal;
   /** Objects read, after each page or batch (for progress). */
   onRead?: (objects: number) => void;
@@ -161,7 +176,15 @@ async function readAll(
       { signal, permission: ACCESS_PERMISSIONS.resources, background: true },
     ),
   );
-  const [grants, roles] = await Promise.all([grantsRead, rolesRead]);
+  const [grants, roles, azure] = await Promise.all([grantsRead, rolesRead, options.azure]);
+  if (azure && azure.unknown.length > 0) {
+    const [first] = azure.unknown;
+    throw new PermissionMissing(
+      `Azure subscription ${first!.subscriptionId} could not be read (${first!.reason})` +
+        (azure.unknown.length > 1 ? ` nor ${azure.unknown.length - 1} more` : ''),
+      { permission: first!.permission },
+    );
+  }
 
   const held = new Map<string, Grant[]>();
   const add = (principalId: string | undefined | null, grant: Grant) => {
@@ -203,6 +226,18 @@ async function readAll(
       permissionId: r.roleDefinitionId,
       scope: r.directoryScopeId ?? '/',
     });
+  }
+
+  for (const [principalId, assignments] of azure?.assignments ?? []) {
+    for (const a of assignments)
+      add(principalId, {
+        kind: 'azure-role',
+        permission: a.roleName,
+        permissionId: a.roleDefinitionId,
+        scope: a.scope,
+        tier: a.tier,
+        tierReason: a.tierReason,
+      });
   }
 
   return [...held].map(([objectId, list]) => ({ aspect: 'access', objectId, grants: uniqueGrants(list) }));

@@ -27,7 +27,8 @@
 import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
-import { ACCESS_PART, readAccess } from './access.ts';
+import { type AzureAccess, readAzureAccess } from '../arm/azure-access.ts';
+import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readAccess } from './access.ts';
 import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import type { Coverage } from './coverage.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
@@ -85,6 +86,11 @@ export interface CollectInventoryOptions {
   keyCredentialPagesAtOnce?: number;
   /** Also read what each service principal holds (access.ts), as an optional part (default false). */
   access?: boolean;
+  /**
+   * Azure Resource Manager, read with `access`: role assignments join the access part, and user-assigned
+   * identities' federated credentials are a part of their own (azure-access.ts).
+   */
+  arm?: Pick<GraphTransport, 'pages'>;
   /** Also read when identities and credentials last signed in (sign-in-activity.ts), as an optional part. */
   signIns?: Pick<ReadSignInActivityOptions, 'readThrough' | 'onObservations' | 'now'>;
 }
@@ -384,10 +390,34 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
   const withAccess = options.access ?? false;
   if (withAccess) parts.declare(ACCESS_PART);
+  const azure = withAccess && options.arm ? readAzureAccess(options.arm, { signal }) : undefined;
+  // Awaited by both parts below; a failure is theirs to report, not an unhandled rejection.
+  azure?.catch(() => {});
+  if (azure) parts.declare(MANAGED_IDENTITY_FEDERATED_PART);
+  /** User-assigned identities' federated credentials, which ARM holds: merged into their credentials. */
+  async function readManagedIdentityFederatedPart(reading: Promise<AzureAccess>): Promise<void> {
+    const found = await reading;
+    if (found.unknown.length > 0) {
+      const [first] = found.unknown;
+      throw new PermissionMissing(
+        `Azure subscription ${first!.subscriptionId} could not be read (${first!.reason})`,
+        { permission: first!.permission },
+      );
+    }
+    await deliver(
+      [...found.userAssignedIdentities.values()].map((identity) => ({
+        aspect: 'federated' as const,
+        objectId: identity.principalId,
+        credentials: identity.federatedCredentials,
+      })),
+    );
+    parts.complete(MANAGED_IDENTITY_FEDERATED_PART.name);
+  }
   /** The access part: read beside the lists, its facts delivered at once when every read is done. */
   async function readAccessPart(): Promise<void> {
     const facts = await readAccess({
       transport,
+      ...(azure ? { azure } : {}),
       signal,
       onRead: (count) => progress(ACCESS_PART.name, count),
     });
@@ -429,6 +459,9 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     ),
     ...(withAccess ? [readAccessPart().catch(optionalFailure(ACCESS_PART.name))] : []),
     ...(signInOptions ? [readSignInPart(signInOptions).catch(optionalFailure(SIGN_IN_PART.name))] : []),
+    ...(azure
+      ? [readManagedIdentityFederatedPart(azure).catch(optionalFailure(MANAGED_IDENTITY_FEDERATED_PART.name))]
+      : []),
   ]);
   const storeFailure = await deliveries.drained();
   if (storeFailure) failed.abort(storeFailure.error);
