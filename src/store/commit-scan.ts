@@ -6,6 +6,7 @@ import { eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 import { type Db, type Executor, rows } from './connect.ts';
+import { recordGrantHistory } from './grant-history.ts';
 import { advanceWatch } from './last-use.ts';
 import { type ScanChanges, scans } from './schema.ts';
 import type { ScanRecord, ScanResult } from './types.ts';
@@ -88,6 +89,7 @@ export async function commitScan(
         });
       }
       await advanceWatch(tx, integrationId, result.parts ?? [], result.signIns);
+      await recordGrantHistory(tx, at);
     }
     if (
       kind === 'pglite' &&

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { InvalidInput, StoreLocked } from '../core/errors.ts';
 import { type Connection, connectPglite, connectPostgres } from './connect.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { createGrantHistory } from './grant-history.ts';
 import { createIntegrations } from './integrations.ts';
 import { createInventory } from './inventory.ts';
 import { createLastUse } from './last-use.ts';
@@ -69,6 +70,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
     scans: createScans(connection.db, connection.kind, guard),
     inventory: createInventory(connection.db),
     lastUse: createLastUse(connection.db, guard),
+    grants: createGrantHistory(connection.db),
   };
 }
 

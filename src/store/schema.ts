@@ -188,6 +188,36 @@ export const lastUse = pgTable(
   (t) => [primaryKey({ name: 'last_use_pkey', columns: [t.integrationId, t.appId, t.keyId] })],
 );
 
+/**
+ * Each grant a service principal held (an app role, a delegated grant, a directory or Azure role) as a
+ * relationship with its own history: granted by the commit of `grantedSeq`, revoked by that of `revokedSeq`.
+ * Written only by scans whose access part completed, so a grant is never revoked for having gone unread.
+ */
+export const grantHistory = pgTable(
+  'grant_history',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** The service principal holding it. */
+    objectId: text('object_id').notNull(),
+    /** md5 of what identifies the grant (kind, resource, permission, scope): equal grants, equal keys. */
+    grantKey: text('grant_key').notNull(),
+    grant: jsonb('grant').notNull(),
+    grantedScanId: integer('granted_scan_id').notNull(),
+    grantedSeq: integer('granted_seq').notNull(),
+    revokedScanId: integer('revoked_scan_id'),
+    revokedSeq: integer('revoked_seq'),
+  },
+  (t) => [
+    uniqueIndex('grant_history_open_unique')
+      .on(t.integrationId, t.objectId, t.grantKey)
+      .where(sql`${t.revokedSeq} is null`),
+    index('grant_history_object_idx').on(t.integrationId, t.objectId),
+  ],
+);
+
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type NewIntegrationRow = typeof integrations.$inferInsert;
 export type ScanRow = typeof scans.$inferSelect;

@@ -1,4 +1,5 @@
 // The store's public contract: what the services, the CLI and the server may call.
+import type { Grant } from '../core/access.ts';
 import type { AsOf } from '../core/as-of.ts';
 import type { IdentityFact } from '../core/facts.ts';
 import type { IntegrationInput } from '../core/integration-config.ts';
@@ -110,6 +111,16 @@ export interface HistoryEntry {
   identity: Identity | null;
 }
 
+export interface GrantRecord {
+  grant: Grant;
+  grantedScanId: number;
+  /** When the scan that first saw it finished. */
+  grantedAt: Date | null;
+  /** The first scan that read the principal's access without it; null while held. */
+  revokedScanId: number | null;
+  revokedAt: Date | null;
+}
+
 export interface InventoryDiff {
   added: Identity[];
   removed: Identity[];
@@ -138,6 +149,11 @@ export interface Store {
     /** Oldest first. */
     list(integrationId?: string): Promise<ScanRecord[]>;
     get(id: number): Promise<ScanRecord | undefined>;
+  };
+  /** Each grant a service principal held, with the scans that granted and revoked it (grant-history.ts). */
+  grants: {
+    /** Oldest first; revoked grants included. */
+    history(integrationId: string, objectId: string): Promise<GrantRecord[]>;
   };
   /** When identities and credentials were last used, kept beyond Entra's retention (last-use.ts). */
   lastUse: LastUseSource & {

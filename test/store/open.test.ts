@@ -46,6 +46,7 @@ forEachDatabase('opening the store', (db) => {
           tables.rows.map((r) => r.table_name),
           [
             '__drizzle_migrations',
+            'grant_history',
             'identity_versions',
             'integrations',
             'last_use',
