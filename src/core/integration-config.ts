@@ -170,6 +170,8 @@ export interface IntegrationInput {
   clientId: string;
   auth: AuthSettings;
   cloud: CloudEndpoints;
+  /** The Azure subscriptions to read (lower-case GUIDs); absent: every subscription the integration can see. */
+  subscriptions?: string[];
 }
 
 export interface RawIntegrationInput {
@@ -187,6 +189,8 @@ export interface RawIntegrationInput {
   graphAudience?: string;
   armAudience?: string;
   caFile?: string;
+  /** `--subscription`, once per subscription to pin. */
+  subscription?: string[];
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -333,5 +337,26 @@ export function validateIntegrationInput(raw: RawIntegrationInput): IntegrationI
       fix: "use the Application (client) ID of Lanyard's reader app",
     });
   }
-  return { name, tenantId, clientId, auth: resolveAuth(raw), cloud: resolveCloud(raw) };
+  const subscriptions = raw.subscription?.length ? subscriptionIds(raw.subscription) : undefined;
+  return {
+    name,
+    tenantId,
+    clientId,
+    auth: resolveAuth(raw),
+    cloud: resolveCloud(raw),
+    ...(subscriptions ? { subscriptions } : {}),
+  };
+}
+
+/** Subscription ids as ARM names them (GUIDs), lower-cased and without repeats. */
+export function subscriptionIds(values: readonly string[]): string[] {
+  for (const value of values) {
+    if (!GUID.test(value.trim())) {
+      throw new InvalidInput(`--subscription "${value}" is not a subscription id (GUID)`, {
+        field: 'subscription',
+        fix: 'use the Subscription ID shown in the Azure portal > Subscriptions',
+      });
+    }
+  }
+  return [...new Set(values.map((value) => value.trim().toLowerCase()))];
 }

@@ -82,7 +82,15 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         signal,
         parts,
         access: settings.access ?? false,
-        ...(arm ? { arm } : {}),
+        ...(arm
+          ? {
+              arm,
+              subscriptions: {
+                pinned: integration.azureSubscriptions?.pinned ?? null,
+                expected: integration.azureSubscriptions?.seen ?? [],
+              },
+            }
+          : {}),
         ...(settings.signIns
           ? {
               signIns: {

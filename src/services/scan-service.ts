@@ -37,6 +37,8 @@ export interface CollectResult {
   plan?: Record<string, string>;
   /** Set when sign-in activity was read completely, up to this time. */
   signIns?: { readThrough: string };
+  /** The Azure subscriptions a complete access reading saw. */
+  azureSubscriptions?: string[];
 }
 
 export type Collect = (
@@ -205,6 +207,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
         parts: outcome,
         ...(options.removal ? { removal: options.removal } : {}),
         ...(result?.signIns ? { signIns: { readThrough: result.signIns.readThrough } } : {}),
+        ...(result?.azureSubscriptions ? { azureSubscriptions: result.azureSubscriptions } : {}),
       });
       if (result?.plan && JSON.stringify(result.plan) !== JSON.stringify(integration.queryPlan ?? {})) {
         await store.integrations.setQueryPlan(integration.id, result.plan);

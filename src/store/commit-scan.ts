@@ -7,6 +7,7 @@ import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 import { type Db, type Executor, rows } from './connect.ts';
 import { recordGrantHistory } from './grant-history.ts';
+import { rememberSubscriptions } from './integrations.ts';
 import { advanceWatch } from './last-use.ts';
 import { type ScanChanges, scans } from './schema.ts';
 import type { ScanRecord, ScanResult } from './types.ts';
@@ -90,6 +91,7 @@ export async function commitScan(
       }
       await advanceWatch(tx, integrationId, result.parts ?? [], result.signIns);
       await recordGrantHistory(tx, at);
+      await rememberSubscriptions(tx, integrationId, at.parts, result.azureSubscriptions);
     }
     if (
       kind === 'pglite' &&

@@ -1,7 +1,8 @@
 // The integrations table: the tenants Lanyard scans, each with references to its sign-in material.
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { Conflict } from '../core/errors.ts';
-import type { Db } from './connect.ts';
+import type { ScanPart } from '../core/scan-parts.ts';
+import type { Db, Executor } from './connect.ts';
 import { pgErrorCode } from './pg-errors.ts';
 import { integrations } from './schema.ts';
 import type { Integration, NewIntegration, Store } from './types.ts';
@@ -26,6 +27,9 @@ export function createIntegrations(db: Db, guard: () => void): Store['integratio
           'armAudience',
           'caFile',
         ]),
+        ...(input.subscriptions?.length
+          ? { azureSubscriptions: { pinned: [...input.subscriptions], seen: [] } }
+          : {}),
       } as const;
       try {
         const [created] = await db.insert(integrations).values(row).returning();
@@ -43,6 +47,10 @@ export function createIntegrations(db: Db, guard: () => void): Store['integratio
     async get(name) {
       const [found] = await db.select().from(integrations).where(eq(integrations.name, name));
       return found;
+    },
+    async setSubscriptions(id, subscriptions) {
+      guard();
+      await db.update(integrations).set({ azureSubscriptions: subscriptions }).where(eq(integrations.id, id));
     },
     async setQueryPlan(id, plan) {
       guard();
@@ -64,4 +72,23 @@ function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]
   const out = {} as Pick<T, K>;
   for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
   return out;
+}
+
+/**
+ * Part of a scan's commit: the subscriptions a complete access reading saw become the ones the next scan
+ * expects, so a subscription that then vanishes from view is reported unknown instead of its roles dropped.
+ */
+export async function rememberSubscriptions(
+  tx: Executor,
+  integrationId: string,
+  parts: readonly ScanPart[],
+  seen: readonly string[] | undefined,
+): Promise<void> {
+  const access = parts.filter((part) => part.aspect === 'access');
+  if (!seen || access.length === 0 || access.some((part) => !part.complete)) return;
+  await tx.execute(sql`
+    update integrations set azure_subscriptions = jsonb_build_object(
+      'pinned', coalesce(azure_subscriptions->'pinned', 'null'::jsonb),
+      'seen', ${JSON.stringify([...seen].sort())}::jsonb)
+    where id = ${integrationId}::uuid`);
 }

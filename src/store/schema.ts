@@ -17,6 +17,15 @@ import {
 import type { AuthSettings, CloudEndpoints } from '../core/integration-config.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 
+/**
+ * Which Azure subscriptions an integration reads: the ones the user pinned (null: every one it can see), and the
+ * ones the last complete reading saw, so one that vanishes from view is unknown rather than silently dropped.
+ */
+export interface AzureSubscriptions {
+  pinned: string[] | null;
+  seen: string[];
+}
+
 /** What the store keeps of an integration's sign-in watch (src/core/last-use.ts LastUseWatch). */
 export interface SignInWatchState {
   monitoredSince: string | null;
@@ -39,6 +48,8 @@ export const integrations = pgTable('integrations', {
   queryPlan: jsonb('query_plan').$type<Record<string, string>>(),
   /** Since when its sign-ins are watched and how far they are read (last-use.ts); null until a scan reads them. */
   signInWatch: jsonb('sign_in_watch').$type<SignInWatchState>(),
+  /** The Azure subscriptions to read (pinned) and those a complete reading saw; null until either is known. */
+  azureSubscriptions: jsonb('azure_subscriptions').$type<AzureSubscriptions>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

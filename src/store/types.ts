@@ -7,10 +7,10 @@ import type { Identity } from '../core/inventory.ts';
 import type { InventoryFilter } from '../core/inventory-query.ts';
 import type { LastUseSource, SignInObservation } from '../core/last-use.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
-import type { IntegrationRow, ScanRow } from './schema.ts';
+import type { AzureSubscriptions, IntegrationRow, ScanRow } from './schema.ts';
 
 export type { ScanChanges, ScanStatus } from './schema.ts';
-export type { AsOf, IdentityFact };
+export type { AsOf, AzureSubscriptions, IdentityFact };
 
 export interface StoreOptions {
   /** postgres:// or postgresql:// URL: use that PostgreSQL server (many processes may share it). */
@@ -43,6 +43,8 @@ export interface ScanResult {
   removal?: { maxShare?: number; allowMass?: boolean };
   /** Set when the scan read sign-in activity completely: the watch moves on to this time (last-use.ts). */
   signIns?: { readThrough: string };
+  /** The Azure subscriptions a complete access reading saw: remembered, so one that vanishes is unknown. */
+  azureSubscriptions?: string[];
 }
 
 export interface BeginScanOptions {
@@ -135,6 +137,8 @@ export interface Store {
     create(input: NewIntegration): Promise<Integration>;
     list(): Promise<Integration[]>;
     get(name: string): Promise<Integration | undefined>;
+    /** Which Azure subscriptions it reads (pinned) and has seen. */
+    setSubscriptions(id: string, subscriptions: AzureSubscriptions): Promise<void>;
     /** Remembers the query plan that worked for the integration's Graph. */
     setQueryPlan(id: string, plan: Record<string, string>): Promise<void>;
     /** Deletes it with its scans and versions; false when there was none by that name. */

@@ -23,6 +23,7 @@ const createArgs = (name: string, clientId: string) => [
   clientId,
 ];
 const CREATE_PROD = createArgs('prod', CLIENT);
+const SUBSCRIPTION = '2f3e4d5c-6b7a-4988-a766-554433221100';
 
 before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-cli-'));
@@ -66,6 +67,31 @@ const customCloud = (graph: string, arm: string) => [
   '--arm-url',
   arm,
 ];
+
+test('subscriptions: pinned at creation, shown, unpinned; repeats and case folded', async () => {
+  const created = await runCli(
+    [
+      ...createArgs('pinned', CLIENT),
+      '--auth',
+      'azure-cli',
+      '--subscription',
+      SUBSCRIPTION.toUpperCase(),
+      '--subscription',
+      SUBSCRIPTION,
+    ],
+    env(),
+  );
+  assert.equal(created.code, 0, created.stderr);
+  const shown = await runCli(['integration', 'subscriptions', 'pinned', '--json'], env());
+  assert.deepEqual(JSON.parse(shown.stdout), { pinned: [SUBSCRIPTION], seen: [] });
+  assert.match(
+    (await runCli(['integration', 'show', 'pinned'], env())).stdout,
+    /subscriptions .* \(pinned\)/,
+  );
+  const all = await runCli(['integration', 'subscriptions', 'pinned', '--all'], env());
+  assert.match(all.stdout, /reads: +every subscription it can see/);
+  assert.equal((await runCli(['integration', 'delete', 'pinned'], env())).code, 0);
+});
 
 test('a custom cloud stores its Graph and ARM audiences, by default the origins of its URLs', async () => {
   const explicit = await runCli(
@@ -175,6 +201,24 @@ const badInputs: Array<{ name: string; args: string[]; code: number; message: Re
     args: [...createArgs('x', CLIENT), '--auth', 'azure-cli', '--graph-audience', 'https://graph.example'],
     code: EXIT_CODES.LANYARD_INVALID_INPUT,
     message: /--graph-audience is only for --cloud custom/,
+  },
+  {
+    name: 'a subscription that is not a GUID',
+    args: [...createArgs('x', CLIENT), '--auth', 'azure-cli', '--subscription', 'prod-sub'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /--subscription "prod-sub" is not a subscription id/,
+  },
+  {
+    name: 'pinning and unpinning at once',
+    args: ['integration', 'subscriptions', 'prod', '--pin', SUBSCRIPTION, '--all'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /pin subscriptions or read all of them, not both/,
+  },
+  {
+    name: 'subscriptions of an unknown integration',
+    args: ['integration', 'subscriptions', 'nope'],
+    code: EXIT_CODES.LANYARD_NOT_FOUND,
+    message: /no integration named "nope"/,
   },
   {
     name: 'unknown integration for scan',

@@ -11,6 +11,7 @@ import type { IdentityFact } from '../../src/core/facts.ts';
 import type { Identity } from '../../src/core/inventory.ts';
 import { createPartTracker } from '../../src/core/scan-parts.ts';
 import { createGraphCollect } from '../../src/services/graph-collect.ts';
+import { createIntegrationService } from '../../src/services/integration-service.ts';
 import { createScanService } from '../../src/services/scan-service.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { FAST_THROTTLE, scannerTransport } from '../collect/helpers.ts';
@@ -129,5 +130,57 @@ describe('Azure access in a scan, 3 subscriptions', () => {
       emu.arm.access.allow([refusing!.subscriptionId]);
       await Promise.all([transport.close(), armTransport.close()]);
     }
+  });
+
+  test('a subscription that vanishes from view is unknown, its roles kept, until the user forgets it; pinning reads only those', async () => {
+    const truth = emu.arm.groundTruth(emu.scanner.tenantId);
+    const integrations = createIntegrationService({ store });
+    const ids = truth.subscriptions.map((s) => s.subscriptionId.toLowerCase()).sort();
+    assert.deepEqual(
+      (await integrations.subscriptions('prod')).seen,
+      ids,
+      'a complete reading remembers them',
+    );
+    const rolesNow = async () =>
+      new Map(
+        (await store.inventory.list())
+          .filter((i) => i.kind === 'servicePrincipal')
+          .map((i) => [i.objectId, azureRoles(i)]),
+      );
+    const before = await rolesNow();
+    const vanishing = ids[0]!;
+    const inVanishing = [...before.values()].flat().filter((r) => r.includes(`/subscriptions/${vanishing}`));
+    assert.ok(inVanishing.length > 0, 'roles were held in it');
+    emu.arm.access.deny([vanishing]);
+    try {
+      const hidden = await scan();
+      assert.equal(hidden.summary.status, 'partial');
+      const part = hidden.summary.incompleteParts.find((p) => p.name === 'service-principal-access');
+      assert.match(part?.reason ?? '', /no longer visible to the integration/);
+      assert.equal(part?.permission, `the Reader role on subscription ${vanishing}`);
+      assert.deepEqual(await rolesNow(), before, 'nothing dropped for a subscription that went out of view');
+
+      await integrations.subscriptions('prod', { forget: [vanishing.toUpperCase()] });
+      const confirmed = await scan();
+      assert.equal(confirmed.summary.status, 'succeeded', confirmed.summary.warnings.join('\n'));
+      const after = [...(await rolesNow()).values()].flat();
+      assert.equal(after.filter((r) => r.includes(`/subscriptions/${vanishing}`)).length, 0);
+    } finally {
+      emu.arm.access.allow([vanishing]);
+    }
+
+    const [only] = ids.slice(1);
+    await integrations.subscriptions('prod', { pin: [only!] });
+    const pinned = await scan();
+    assert.equal(pinned.summary.status, 'succeeded', pinned.summary.warnings.join('\n'));
+    const scopes = [...(await rolesNow()).values()].flat().map((r) => r.split('|')[2]!);
+    assert.ok(scopes.some((scope) => scope.startsWith(`/subscriptions/${only}`)));
+    assert.ok(
+      scopes.every(
+        (scope) => !scope.startsWith('/subscriptions/') || scope.startsWith(`/subscriptions/${only}`),
+      ),
+      'no role read from a subscription that is not pinned',
+    );
+    assert.deepEqual((await integrations.subscriptions('prod')).seen, [only]);
   });
 });

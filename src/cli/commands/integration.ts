@@ -44,6 +44,11 @@ export function registerIntegration(program: Command): void {
       "custom cloud: resource its ARM tokens are issued for (default: the --arm-url's origin)",
     )
     .option('--ca-file <file>', 'PEM bundle to trust for TLS')
+    .option(
+      '--subscription <id>',
+      'read only this Azure subscription (repeat for more; default: every subscription it can see)',
+      (value: string, all: string[] = []) => [...all, value],
+    )
     .option('--json', 'print the integration as JSON')
     .action(async (provider: string, options) => {
       if (provider !== 'azure') {
@@ -99,6 +104,11 @@ export function registerIntegration(program: Command): void {
         `cloud:     ${found.cloud.name} (login ${found.cloud.loginUrl}, graph ${found.cloud.graphUrl})`,
         `audiences: graph ${graphAudienceOf(found.cloud)}, arm ${armAudienceOf(found.cloud)}`,
         ...(found.cloud.caFile ? [`ca file:   ${found.cloud.caFile}`] : []),
+        `azure:     ${
+          found.azureSubscriptions?.pinned
+            ? `subscriptions ${found.azureSubscriptions.pinned.join(', ')} (pinned)`
+            : 'every subscription it can see'
+        }`,
         `scans:     ${scanCount}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -114,6 +124,33 @@ export function registerIntegration(program: Command): void {
           `\n${renderTable(['SCAN', 'STATUS', 'STARTED', 'FINISHED', 'REASON'], rows, 80)}\n`,
         );
       }
+    });
+
+  integration
+    .command('subscriptions')
+    .argument('<name>')
+    .description('show or change which Azure subscriptions an integration reads')
+    .option('--pin <ids...>', 'read only these subscriptions')
+    .option('--all', 'read every subscription the integration can see (unpin)')
+    .option('--forget <ids...>', 'subscriptions that are gone (cancelled or moved): stop expecting them')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options) => {
+      const state = await withStore(globals(), (store) =>
+        createIntegrationService({ store }).subscriptions(name, {
+          ...(options.pin ? { pin: options.pin as string[] } : {}),
+          ...(options.all ? { all: true } : {}),
+          ...(options.forget ? { forget: options.forget as string[] } : {}),
+        }),
+      );
+      if (options.json) {
+        process.stdout.write(`${inertJson(state, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `reads:     ${state.pinned ? `only ${state.pinned.join(', ')}` : 'every subscription it can see'}`,
+        `last seen: ${state.seen.length > 0 ? state.seen.join(', ') : 'none yet (scan with --access)'}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 
   integration

@@ -96,7 +96,15 @@ async function all<T>(reader: Reader, path: string, options: { signal: AbortSign
  */
 export async function readAzureAccess(
   reader: Reader,
-  options: { signal: AbortSignal; pinned?: readonly string[] },
+  options: {
+    signal: AbortSignal;
+    pinned?: readonly string[] | null;
+    /**
+     * Subscriptions an earlier complete reading saw. One missing from the list now is unknown: ARM lists only
+     * what the reader may see, so it lost its role there, or the subscription was cancelled or moved.
+     */
+    expected?: readonly string[];
+  },
 ): Promise<AzureAccess> {
   const { signal } = options;
   const listed = await all<{ subscriptionId?: string; displayName?: string }>(
@@ -122,6 +130,23 @@ export async function readAzureAccess(
         permission: `the Reader role on subscription ${id}`,
       });
     }
+  }
+  for (const id of options.expected ?? []) {
+    const known = id.toLowerCase();
+    if (pinned && !pinned.includes(known)) continue;
+    if (
+      subscriptions.some((s) => s.subscriptionId === known) ||
+      access.unknown.some((u) => u.subscriptionId === known)
+    )
+      continue;
+    access.unknown.push({
+      subscriptionId: known,
+      reason:
+        'read by an earlier scan and no longer visible to the integration: it lost the Reader role there, or the ' +
+        'subscription was cancelled or moved (if it is gone, `lanyard integration subscriptions <name> --forget ' +
+        `${known}\`)`,
+      permission: `the Reader role on subscription ${known}`,
+    });
   }
   const seen = new Set<string>();
   await Promise.all(

@@ -91,6 +91,8 @@ export interface CollectInventoryOptions {
    * identities' federated credentials are a part of their own (azure-access.ts).
    */
   arm?: Pick<GraphTransport, 'pages'>;
+  /** Which subscriptions to read (pinned) and which a previous complete reading saw (azure-access.ts). */
+  subscriptions?: { pinned: readonly string[] | null; expected: readonly string[] };
   /** Also read when identities and credentials last signed in (sign-in-activity.ts), as an optional part. */
   signIns?: Pick<ReadSignInActivityOptions, 'readThrough' | 'onObservations' | 'now'>;
 }
@@ -108,6 +110,8 @@ export interface CollectInventoryResult {
   plan: QueryPlan;
   /** What the sign-in part read, when it completed. */
   signIns?: SignInReading;
+  /** The Azure subscriptions the access part read, when it completed. */
+  azureSubscriptions?: string[];
 }
 
 /** Overflowing objects collected before one $batch is sent. */
@@ -390,10 +394,18 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
   const withAccess = options.access ?? false;
   if (withAccess) parts.declare(ACCESS_PART);
-  const azure = withAccess && options.arm ? readAzureAccess(options.arm, { signal }) : undefined;
+  const azure =
+    withAccess && options.arm
+      ? readAzureAccess(options.arm, {
+          signal,
+          pinned: options.subscriptions?.pinned ?? null,
+          expected: options.subscriptions?.expected ?? [],
+        })
+      : undefined;
   // Awaited by both parts below; a failure is theirs to report, not an unhandled rejection.
   azure?.catch(() => {});
   if (azure) parts.declare(MANAGED_IDENTITY_FEDERATED_PART);
+  let azureSubscriptions: string[] | undefined;
   /** User-assigned identities' federated credentials, which ARM holds: merged into their credentials. */
   async function readManagedIdentityFederatedPart(reading: Promise<AzureAccess>): Promise<void> {
     const found = await reading;
@@ -422,6 +434,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
       onRead: (count) => progress(ACCESS_PART.name, count),
     });
     await deliver(facts);
+    if (azure) azureSubscriptions = (await azure).subscriptions.map((s) => s.subscriptionId);
     parts.complete(ACCESS_PART.name);
   }
   const signInOptions = options.signIns;
@@ -487,5 +500,6 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     resourceUnits: stats.resourceUnits,
     plan,
     ...(signIns ? { signIns } : {}),
+    ...(azureSubscriptions ? { azureSubscriptions } : {}),
   };
 }
