@@ -52,6 +52,8 @@ export interface GroundTruthServicePrincipal {
   accountEnabled: boolean;
   /** Read from alternativeNames (isExplicit=True/False); null for other types. */
   managedIdentityType: 'system-assigned' | 'user-assigned' | null;
+  /** Managed identities: the Azure resource id their alternativeNames carry; null for other types. */
+  azureResourceId: string | null;
   /** Object id of the application registration in this tenant, if it has one. */
   applicationId: string | null;
   passwordCredentials: GroundTruthSecret[];
@@ -150,6 +152,10 @@ export function groundTruth(tenant: TenantState): GroundTruth {
       appOwnerOrganizationId: s.appOwnerOrganizationId ?? null,
       accountEnabled: s.accountEnabled !== false,
       managedIdentityType: type === 'ManagedIdentity' ? managedIdentityType(s.alternativeNames) : null,
+      azureResourceId:
+        type === 'ManagedIdentity'
+          ? (s.alternativeNames?.find((n) => n.startsWith('/subscriptions/')) ?? null)
+          : null,
       applicationId: appObjectIdByAppId.get(s.appId!) ?? null,
       passwordCredentials: secrets(s.passwordCredentials),
       keyCredentials: keys(s.keyCredentials),

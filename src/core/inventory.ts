@@ -51,6 +51,8 @@ export interface Identity {
   servicePrincipalType: string | null;
   /** Managed identities only. */
   managedIdentityType: 'system-assigned' | 'user-assigned' | null;
+  /** Managed identities only: the Azure resource it belongs to (ARM resource id), from Graph's alternativeNames. */
+  azureResourceId?: string;
   publisher: Publisher;
   appOwnerOrganizationId: string | null;
   signInAudience: string | null;

@@ -268,6 +268,7 @@ export function expectedInventory(
       displayName: s.displayName,
       servicePrincipalType: s.servicePrincipalType,
       managedIdentityType: s.managedIdentityType,
+      ...(s.azureResourceId ? { azureResourceId: s.azureResourceId } : {}),
       publisher:
         s.servicePrincipalType === 'ManagedIdentity'
           ? 'own'

@@ -136,6 +136,24 @@ test('classifies service principal publishers and managed identity types', () =>
   );
 });
 
+test('a managed identity is linked to its Azure resource; other service principals are not', () => {
+  const sp = (extra: Partial<ServicePrincipal>): ServicePrincipal => ({
+    id: 'sp',
+    appId: 'app',
+    displayName: 'x',
+    servicePrincipalType: 'Application',
+    ...extra,
+  });
+  const vm = '/subscriptions/s/resourcegroups/rg/providers/Microsoft.Compute/virtualMachines/vm';
+  const managed = mapServicePrincipal(
+    sp({ servicePrincipalType: 'ManagedIdentity', alternativeNames: ['isExplicit=False', vm] }),
+    context,
+  );
+  assert.equal(managed.azureResourceId, vm);
+  const app = mapServicePrincipal(sp({ alternativeNames: [vm] }), context);
+  assert.equal('azureResourceId' in app, false, 'absent, so existing identities keep their hash');
+});
+
 test('maps service principal credentials to their location', () => {
   const identity = mapServicePrincipal(
     {

@@ -127,6 +127,15 @@ export function managedIdentityType(raw: ServicePrincipal): Identity['managedIde
   return flag === 'true' ? 'user-assigned' : 'system-assigned';
 }
 
+/**
+ * The Azure resource a managed identity belongs to: its alternativeNames carry the resource id (a virtual
+ * machine, a function app, or the user-assigned identity resource itself), which links it to ARM.
+ */
+export function managedIdentityResource(raw: ServicePrincipal): string | null {
+  if (raw.servicePrincipalType !== 'ManagedIdentity') return null;
+  return (raw.alternativeNames ?? []).find((n) => /^\/subscriptions\//i.test(n)) ?? null;
+}
+
 /** An application object: always published by our tenant. */
 export function mapApplication(raw: Application, context: MapContext): Identity {
   return {
@@ -148,6 +157,7 @@ export function mapApplication(raw: Application, context: MapContext): Identity 
 
 export function mapServicePrincipal(raw: ServicePrincipal, context: MapContext): Identity {
   const owner = raw.appOwnerOrganizationId ?? null;
+  const resource = managedIdentityResource(raw);
   return {
     objectId: raw.id ?? '',
     kind: 'servicePrincipal',
@@ -163,5 +173,6 @@ export function mapServicePrincipal(raw: ServicePrincipal, context: MapContext):
     createdDateTime: (raw as { createdDateTime?: string | null }).createdDateTime ?? null,
     owners: [],
     credentials: credentialsOf(raw, 'servicePrincipal'),
+    ...(resource ? { azureResourceId: resource } : {}),
   };
 }
