@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerIntegration } from './commands/integration.ts';
 import { registerInventory } from './commands/inventory.ts';
+import { registerRisk } from './commands/risk.ts';
 import { registerScan } from './commands/scan.ts';
 import { watchBrokenPipe } from './output.ts';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerScan(program);
   registerInventory(program);
   registerIdentity(program);
+  registerRisk(program);
   registerDemo(program);
   return program;
 }
@@ -46,6 +48,11 @@ const FLAGS: Record<string, string> = {
   expiresWithin: '--expires-within',
   after: '--after',
   limit: '--limit',
+  top: '--top',
+  level: '--level',
+  risk: '--risk',
+  tier: '--tier',
+  unusedFor: '--unused-for',
 };
 
 /** One line naming the cause, one naming the fix, and a distinct exit code per cause. */

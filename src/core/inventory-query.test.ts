@@ -3,8 +3,16 @@ import { test } from 'node:test';
 import { parseDuration } from './duration.ts';
 import { LanyardError } from './errors.ts';
 import type { Credential, Identity } from './inventory.ts';
-import { filterInventory } from './inventory-query.ts';
+import {
+  atLeastLevel,
+  filterInventory,
+  matchesRiskFilter,
+  needsRiskFacts,
+  type RiskFacts,
+  type RiskFilter,
+} from './inventory-query.ts';
 import { buildOverview } from './overview.ts';
+import type { LastUse } from './risk/types.ts';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
@@ -138,4 +146,68 @@ test('parseDuration accepts units and rejects nonsense with a fix', () => {
       (error: unknown) => error instanceof LanyardError && error.fix !== undefined,
     );
   }
+});
+
+test('risk filters: level at least, tier or more privileged, unused for at least; unknown never matches', () => {
+  const now = new Date(NOW);
+  const used = (daysAgo: number): LastUse => ({ state: 'used', at: at(-daysAgo) });
+  const notSeen = (sinceDaysAgo: number): LastUse => ({
+    state: 'not-seen',
+    monitoredSince: at(-sinceDaysAgo),
+  });
+  const unknown: LastUse = { state: 'unknown', reason: 'no licence' };
+  const reach = (...tiers: Array<0 | 1 | 2 | 'unknown'>) => ({
+    entries: tiers.map((tier) => ({ kind: 'app-permission' as const, name: `p${tier}`, tier, path: [] })),
+  });
+  const facts = (overrides: Partial<RiskFacts> = {}): RiskFacts => ({
+    level: 'high',
+    reach: reach(1),
+    identityLastUse: used(200),
+    credentialLastUses: [used(200), notSeen(120)],
+    ...overrides,
+  });
+  const cases: Array<[name: string, facts: RiskFacts, filter: RiskFilter, expected: boolean]> = [
+    ['no filter', facts(), {}, true],
+    ['level equal', facts(), { minLevel: 'high' }, true],
+    ['level above', facts({ level: 'critical' }), { minLevel: 'high' }, true],
+    ['level below', facts({ level: 'medium' }), { minLevel: 'high' }, false],
+    ['tier 1 holds tier 1', facts(), { tier: 1 }, true],
+    ['tier 2 holds a tier 1 (more privileged)', facts(), { tier: 2 }, true],
+    ['tier 0 wants more than tier 1', facts(), { tier: 0 }, false],
+    ['unclassified is no tier', facts({ reach: reach('unknown') }), { tier: 2 }, false],
+    [
+      'access unknown, nothing read',
+      facts({ reach: { entries: [], unknown: ['access'] } }),
+      { tier: 2 },
+      false,
+    ],
+    ['unused long enough', facts(), { unusedForDays: 90 }, true],
+    ['a credential used lately', facts({ credentialLastUses: [used(10)] }), { unusedForDays: 90 }, false],
+    ['the identity used lately', facts({ identityLastUse: used(3) }), { unusedForDays: 90 }, false],
+    [
+      'exactly the span',
+      facts({ identityLastUse: used(90), credentialLastUses: [] }),
+      { unusedForDays: 90 },
+      true,
+    ],
+    ['identity last use unknown', facts({ identityLastUse: unknown }), { unusedForDays: 1 }, false],
+    [
+      'a credential unknown',
+      facts({ credentialLastUses: [used(200), unknown] }),
+      { unusedForDays: 1 },
+      false,
+    ],
+    [
+      'all at once',
+      facts({ level: 'critical', reach: reach(0) }),
+      { minLevel: 'high', tier: 0, unusedForDays: 100 },
+      true,
+    ],
+  ];
+  for (const [name, input, filter, expected] of cases) {
+    assert.equal(matchesRiskFilter(input, filter, now), expected, name);
+  }
+  assert.equal(needsRiskFacts({}), false);
+  assert.equal(needsRiskFacts({ tier: 0 }), true);
+  assert.equal(atLeastLevel('low', 'medium'), false);
 });

@@ -23,7 +23,10 @@ export interface LastUseRecord {
 
 /** Since when Lanyard watches an integration's sign-ins, or why it cannot. */
 export interface LastUseWatch {
-  /** When the first complete reading of sign-in activity happened; null when none ever completed. */
+  /**
+   * Where the first complete reading's window began (the sign-in log was read whole from there); null when no
+   * reading ever completed.
+   */
   monitoredSince: string | null;
   /** Why no reading completed (e.g. the tenant has no Entra ID P1/P2 licence); null when it is watched. */
   unknownReason: string | null;

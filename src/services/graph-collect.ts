@@ -106,7 +106,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
       return {
         ...rest,
         counts: { ...result.counts },
-        ...(signIns ? { signIns: { readThrough: signIns.readThrough } } : {}),
+        ...(signIns ? { signIns: { since: signIns.since, readThrough: signIns.readThrough } } : {}),
       };
     } finally {
       await Promise.all([transport.close(), arm?.close()]);

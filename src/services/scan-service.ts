@@ -36,7 +36,7 @@ export interface CollectResult {
   /** The query plan that worked, remembered for the integration's next scan. */
   plan?: Record<string, string>;
   /** Set when sign-in activity was read completely, up to this time. */
-  signIns?: { readThrough: string };
+  signIns?: { since: string; readThrough: string };
   /** The Azure subscriptions a complete access reading saw. */
   azureSubscriptions?: string[];
 }
@@ -206,7 +206,9 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
         finishedAt: now(),
         parts: outcome,
         ...(options.removal ? { removal: options.removal } : {}),
-        ...(result?.signIns ? { signIns: { readThrough: result.signIns.readThrough } } : {}),
+        ...(result?.signIns
+          ? { signIns: { since: result.signIns.since, readThrough: result.signIns.readThrough } }
+          : {}),
         ...(result?.azureSubscriptions ? { azureSubscriptions: result.azureSubscriptions } : {}),
       });
       if (result?.plan && JSON.stringify(result.plan) !== JSON.stringify(integration.queryPlan ?? {})) {

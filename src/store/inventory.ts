@@ -176,6 +176,26 @@ export function createInventory(db: Db): Store['inventory'] {
       return found.map((row) => ({ integrationId: row.integration_id, identity: row.data }));
     },
 
+    async byAppIds(
+      integrationId: string,
+      appIds: readonly string[],
+      query: Pick<InventoryQuery, 'asOf'> = {},
+    ): Promise<Identity[]> {
+      // App ids are GUIDs (no comma); Graph writes them in lower case, a pasted upper-case one still matches.
+      const wanted = [
+        ...new Set(appIds.filter((id) => id && !id.includes(',')).flatMap((id) => [id, id.toLowerCase()])),
+      ];
+      const versions = wanted.length ? await visible({ ...query, integrationId }) : undefined;
+      if (!versions) return [];
+      const found = await rows<{ data: Identity }>(
+        db,
+        sql`select v.data from (${versions}) v
+            where v.app_id = any(string_to_array(${wanted.join(',')}::text, ','))
+            order by v.object_id collate "C"`,
+      );
+      return found.map((row) => row.data);
+    },
+
     async history(integrationId: string, objectId: string): Promise<HistoryEntry[]> {
       if (!UUID.test(integrationId)) return [];
       const versions = await rows<{

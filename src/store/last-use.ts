@@ -70,11 +70,12 @@ export function createLastUse(db: Db, guard: () => void): Store['lastUse'] {
 }
 
 /** What a scan's sign-in part tells the watch: read through a time, or why it could not be read. */
-export type SignInOutcome = { readThrough: string } | undefined;
+export type SignInOutcome = { since: string; readThrough: string } | undefined;
 
 /**
- * Moves the watch on when a committed scan read sign-ins completely (watching begins with the first such
- * reading); records why not when its part failed. Part of the scan's commit, so a failed scan changes nothing.
+ * Moves the watch on when a committed scan read sign-ins completely; records why not when its part failed.
+ * Watching begins where the first complete reading's window began: the sign-in log of that window was read
+ * whole, so a credential seen nowhere in it was not used since then. Part of the scan's commit, so a failed scan changes nothing.
  */
 export async function advanceWatch(
   tx: Executor,
@@ -87,7 +88,7 @@ export async function advanceWatch(
   if (part.complete && reading) {
     await tx.execute(sql`
       update integrations set sign_in_watch = jsonb_build_object(
-        'monitoredSince', coalesce(sign_in_watch->>'monitoredSince', ${reading.readThrough}::text),
+        'monitoredSince', coalesce(sign_in_watch->>'monitoredSince', ${reading.since}::text),
         'readThrough', ${reading.readThrough}::text,
         'unknownReason', null)
       where id = ${integrationId}::uuid`);

@@ -42,7 +42,7 @@ export interface ScanResult {
    */
   removal?: { maxShare?: number; allowMass?: boolean };
   /** Set when the scan read sign-in activity completely: the watch moves on to this time (last-use.ts). */
-  signIns?: { readThrough: string };
+  signIns?: { since: string; readThrough: string };
   /** The Azure subscriptions a complete access reading saw: remembered, so one that vanishes is unknown. */
   azureSubscriptions?: string[];
 }
@@ -172,6 +172,12 @@ export interface Store {
     search(text: string, limit: number, query?: InventoryQuery): Promise<InventoryMatch[]>;
     /** By object id, app id or display name (exact, case-insensitive). */
     find(lookup: string, query?: InventoryQuery): Promise<InventoryMatch[]>;
+    /** Every identity of one integration with one of these app ids (an application and its service principal). */
+    byAppIds(
+      integrationId: string,
+      appIds: readonly string[],
+      query?: Pick<InventoryQuery, 'asOf'>,
+    ): Promise<Identity[]>;
     /** Every change of one identity, oldest first. */
     history(integrationId: string, objectId: string): Promise<HistoryEntry[]>;
     /** What changed from one committed scan to another of the same integration. */

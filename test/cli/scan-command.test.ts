@@ -360,3 +360,14 @@ test('identity shows what a service principal holds by tier, tier 0 first; unkno
   assert.match(readerPart, /Access: unknown/);
   assert.doesNotMatch(readerPart, /Access \(0\)/);
 });
+
+test('scan --last-use starts watching sign-ins; integration show says since when', async () => {
+  const before = await runCli(['integration', 'show', 'prod'], env());
+  assert.match(before.stdout, /last use: +not read yet \(scan with --last-use\)/);
+  const scanned = await runCli(['scan', '--integration', 'prod', '--last-use', '--json'], env());
+  assert.equal(scanned.code, 0, scanned.stderr);
+  const shown = await runCli(['integration', 'show', 'prod'], env());
+  assert.match(shown.stdout, /last use: +watched since \d{4}-\d\d-\d\dT[\d:]+Z, read through /);
+  const json = JSON.parse((await runCli(['integration', 'show', 'prod', '--json'], env())).stdout);
+  assert.equal(json.signInWatch.unknownReason, null);
+});

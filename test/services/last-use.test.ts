@@ -79,6 +79,9 @@ describe('last use, tenant seed 11, 160 apps, P2', () => {
     const watch = await store.lastUse.watch(integrationId);
     assert.equal(watch.unknownReason, null);
     assert.ok(watch.monitoredSince && watch.readThrough);
+    // The first reading read the whole sign-in log (30 days): "not seen" holds from the start of that window.
+    const windowStart = Date.now() - 30 * DAY;
+    assert.ok(Math.abs(Date.parse(watch.monitoredSince) - windowStart) < 5 * 60_000, watch.monitoredSince);
   });
 
   test('a rescan reads only the sign-in log since the previous reading, not the reports', async () => {

@@ -6,12 +6,17 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInput } from '../../core/errors.ts';
 import { buildOverview } from '../../core/overview.ts';
+import { createRiskService } from '../../services/risk-service.ts';
 import { renderOverview } from '../format/overview-output.ts';
+import { writeRanking } from '../format/risk-output.ts';
+import { streamOutput } from '../output.ts';
 import { createProgressReporter } from '../progress.ts';
 import { type GlobalOptions, lanyardHome, withStore } from '../runtime.ts';
 import { createCliScanService } from '../scan-wiring.ts';
 
 export const DEMO_INTEGRATION = 'demo';
+/** The riskiest credentials the demo ends with: enough to show the point, few enough to read. */
+const RISKIEST_SHOWN = 5;
 
 function positiveInt(value: string, flag: string, max: number): number {
   const number = Number(value);
@@ -45,7 +50,8 @@ export function registerDemo(program: Command): void {
           `Started the Microsoft cloud emulator at ${emulator.origin} with a tenant of ${apps} applications.\n`,
         );
         const { scanner } = emulator;
-        const { summary, identities } = await withStore(globals, async (store) => {
+        const now = Date.now();
+        const { summary, identities, riskiest } = await withStore(globals, async (store) => {
           // The emulator's port and certificate change with every run: point the demo integration at this one.
           await store.integrations.delete(DEMO_INTEGRATION);
           await store.integrations.create({
@@ -66,23 +72,38 @@ export function registerDemo(program: Command): void {
             `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
           );
           const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
-          const { summary, error } = await createCliScanService(store).run(DEMO_INTEGRATION, {
+          // The demo tenant is small: reading what each service principal holds (blast radius) costs little
+          // here, and without it every reach would be unknown. Sign-ins are not read: the sign-in reports'
+          // limit (5 requests per 10 s) would triple the demo's time; last use shows as unknown.
+          const scans = createCliScanService(store, { access: true, signIns: true });
+          const { summary, error } = await scans.run(DEMO_INTEGRATION, {
             onProgress: (p) => progress.update(p),
           });
           progress.stop();
           if (error) throw error;
           const integration = await store.integrations.get(DEMO_INTEGRATION);
           const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
-          return { summary, identities };
+          // Ranked from the identities already read for the overview: the demo tenant is small.
+          const ref = { id: integration!.id, name: integration!.name, tenantId: integration!.tenantId };
+          const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now });
+          const rows = identities.map((identity) => ({ integration: ref, identity }));
+          const riskiest = await risk.rankRows(rows, { top: RISKIEST_SHOWN });
+          return { summary, identities, riskiest };
         });
         out.write(
           `Scan ${summary.scanId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.requests} requests, ${summary.resourceUnits} resource units.\n\n`,
         );
-        const now = Date.now();
         out.write(`${renderOverview(buildOverview(identities, now), now)}\n\n`);
+        out.write(
+          'Riskiest credentials (score = impact × likelihood / 100), why, and what each can reach:\n',
+        );
+        await writeRanking(riskiest, 'table', now, streamOutput(out));
+        out.write('\n');
         out.write(
           [
             'Explore further:',
+            '  npm run lanyard -- risk --top 20',
+            '  npm run lanyard -- inventory --tier 0 --risk high',
             '  npm run lanyard -- inventory --expires-within 30d',
             '  npm run lanyard -- inventory --owner none --type application --format csv > ownerless.csv',
             '  npm run lanyard -- inventory --publisher third-party --credential secret',

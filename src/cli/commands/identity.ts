@@ -7,6 +7,8 @@ import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { identityType, isUnknown } from '../../core/inventory-query.ts';
 import { createIdentityService } from '../../services/identity-service.ts';
+import { createRiskService, type IdentityRisk } from '../../services/risk-service.ts';
+import { credentialRiskCell, describeLastUse, renderIdentityRisk } from '../format/risk-output.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
@@ -43,7 +45,9 @@ function renderAccess(identity: Identity): string[] {
   return lines;
 }
 
-function renderIdentity(identity: Identity, history: History): string {
+function renderIdentity(identity: Identity, history: History, risk: IdentityRisk, now: number): string {
+  const credentialRisk = new Map(risk.credentials.map((c) => [`${c.location}/${c.keyId}`, c]));
+  const partnerCredentials = risk.credentials.length - identity.credentials.length;
   const lines = [
     `${inert(identity.displayName)}`,
     `  type:        ${identityType(identity)}${identity.servicePrincipalType ? ` (${identity.servicePrincipalType})` : ''}${identity.managedIdentityType ? `, ${identity.managedIdentityType}` : ''}`,
@@ -53,20 +57,35 @@ function renderIdentity(identity: Identity, history: History): string {
     ...(identity.accountEnabled === false ? ['  enabled:     no'] : []),
     ...(identity.createdDateTime ? [`  created:     ${identity.createdDateTime}`] : []),
     '',
-    `Credentials (${identity.credentials.length})`,
+    ...renderIdentityRisk(risk, now),
+    '',
+    `Credentials (${identity.credentials.length})${
+      partnerCredentials > 0
+        ? `, scored together with its ${identity.kind === 'application' ? "service principal's" : "application's"} ${partnerCredentials}`
+        : ''
+    }`,
   ];
   if (identity.credentials.length > 0) {
-    const rows = identity.credentials.map((c) => [
-      c.type,
-      c.keyId,
-      c.displayName ?? c.name ?? '',
-      c.hint ? `${c.hint}…` : (c.thumbprint ?? (c.issuer ? `${c.issuer} ${c.subject ?? ''}` : '')),
-      c.startDateTime?.slice(0, 10) ?? '-',
-      c.endDateTime?.slice(0, 10) ?? '-',
-      c.location,
-    ]);
+    const rows = identity.credentials.map((c) => {
+      const scored = credentialRisk.get(`${c.location}/${c.keyId}`);
+      return [
+        c.type,
+        c.keyId,
+        c.displayName ?? c.name ?? '',
+        c.hint ? `${c.hint}…` : (c.thumbprint ?? (c.issuer ? `${c.issuer} ${c.subject ?? ''}` : '')),
+        c.startDateTime?.slice(0, 10) ?? '-',
+        c.endDateTime?.slice(0, 10) ?? '-',
+        c.location,
+        credentialRiskCell(scored),
+        scored ? describeLastUse(scored.lastUse, now) : '-',
+      ];
+    });
     lines.push(
-      renderTable(['TYPE', 'KEY ID', 'NAME', 'HINT / THUMBPRINT / SUBJECT', 'START', 'END', 'ON'], rows, 60),
+      renderTable(
+        ['TYPE', 'KEY ID', 'NAME', 'HINT / THUMBPRINT / SUBJECT', 'START', 'END', 'ON', 'RISK', 'LAST USE'],
+        rows,
+        60,
+      ),
     );
   }
   if (isUnknown(identity, 'owners')) {
@@ -105,9 +124,16 @@ export function registerIdentity(program: Command): void {
     .description('show one identity with its credentials, owners, access by tier and history')
     .option('--json', 'print JSON')
     .action(async (lookup: string, options) => {
-      const result = await withStore(program.opts<GlobalOptions>(), (store) =>
-        createIdentityService({ store }).lookup(lookup),
-      );
+      const now = Date.now();
+      const result = await withStore(program.opts<GlobalOptions>(), async (store) => {
+        const found = await createIdentityService({ store }).lookup(lookup);
+        if (found.kind !== 'found') return found;
+        // Scored with its partner (application ↔ service principal) and last use, while the store is open.
+        const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now });
+        const matches = [];
+        for (const match of found.matches) matches.push({ ...match, risk: await risk.scoreOf(match) });
+        return { kind: 'found' as const, matches };
+      });
       if (result.kind === 'none') {
         throw new NotFound(`no identity matches "${lookup}"`, {
           fix: 'give an object id, an app id or (part of) a display name; `lanyard inventory` lists them',
@@ -135,9 +161,10 @@ export function registerIdentity(program: Command): void {
           fix: 'run `lanyard identity <object id>` with one of the ids above, or a longer part of the name',
         });
       }
-      const found = result.matches.map(({ integration, identity, history }) => ({
+      const found = result.matches.map(({ integration, identity, history, risk }) => ({
         integration: { name: integration.name, tenantId: integration.tenantId },
         identity,
+        risk,
         history,
       }));
       if (options.json) {
@@ -145,7 +172,7 @@ export function registerIdentity(program: Command): void {
         return;
       }
       const text = found
-        .map((f) => `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history)}`)
+        .map((f) => `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history, f.risk, now)}`)
         .join('\n\n');
       process.stdout.write(`${text}\n`);
     });

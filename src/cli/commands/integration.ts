@@ -1,7 +1,7 @@
 // `lanyard integration create|list|show|delete`
 import type { Command } from 'commander';
 import { InvalidInput } from '../../core/errors.ts';
-import { inertJson } from '../../core/inert-text.ts';
+import { inert, inertJson } from '../../core/inert-text.ts';
 import { armAudienceOf, graphAudienceOf } from '../../core/integration-config.ts';
 import { createIntegrationService } from '../../services/integration-service.ts';
 import type { Integration } from '../../store/index.ts';
@@ -109,6 +109,7 @@ export function registerIntegration(program: Command): void {
             ? `subscriptions ${found.azureSubscriptions.pinned.join(', ')} (pinned)`
             : 'every subscription it can see'
         }`,
+        `last use:  ${describeWatch(found.signInWatch)}`,
         `scans:     ${scanCount}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
@@ -161,4 +162,14 @@ export function registerIntegration(program: Command): void {
       await withStore(globals(), (store) => createIntegrationService({ store }).delete(name));
       process.stdout.write(`deleted integration "${name}"\n`);
     });
+}
+
+/** Since when sign-ins are watched, or why they are not (src/core/last-use.ts). */
+function describeWatch(watch: Integration['signInWatch']): string {
+  if (!watch) return 'not read yet (scan with --last-use)';
+  const since = watch.monitoredSince
+    ? `watched since ${watch.monitoredSince}, read through ${watch.readThrough}`
+    : '';
+  if (watch.unknownReason) return `${since ? `${since}; ` : ''}unknown now: ${inert(watch.unknownReason)}`;
+  return since;
 }

@@ -4,7 +4,13 @@ import { parseAsOf } from '../../core/as-of.ts';
 import { parseDuration } from '../../core/duration.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import type { CredentialType, Publisher } from '../../core/inventory.ts';
-import type { IdentityTypeFilter, InventoryFilter } from '../../core/inventory-query.ts';
+import {
+  type IdentityTypeFilter,
+  type InventoryFilter,
+  RISK_LEVELS,
+  type RiskFilter,
+} from '../../core/inventory-query.ts';
+import type { RiskLevel } from '../../core/risk/types.ts';
 import { createInventoryService } from '../../services/inventory-service.ts';
 import { parseFormat } from '../format/inventory-output.ts';
 import { writeInventory } from '../format/inventory-stream.ts';
@@ -59,6 +65,44 @@ export function parseInventoryFilter(options: Record<string, string | boolean | 
   return filter;
 }
 
+const DAY_MS = 86_400_000;
+
+/** --risk, --tier and --unused-for: filters the service applies to each page after the store's. */
+export function parseRiskFilter(options: Record<string, string | boolean | undefined>): RiskFilter {
+  const filter: RiskFilter = {};
+  if (typeof options.risk === 'string') {
+    if (!(RISK_LEVELS as readonly string[]).includes(options.risk)) {
+      throw new InvalidInput(`"${options.risk}" is not a risk level`, {
+        field: 'risk',
+        fix: `use --risk ${RISK_LEVELS.join('|')} (that level or above)`,
+      });
+    }
+    filter.minLevel = options.risk as RiskLevel;
+  }
+  if (typeof options.tier === 'string') {
+    if (!/^[012]$/.test(options.tier.trim())) {
+      throw new InvalidInput(`"${options.tier}" is not a tier`, {
+        field: 'tier',
+        fix: 'use --tier 0, 1 or 2 (0 is the most privileged)',
+      });
+    }
+    filter.tier = Number(options.tier.trim()) as 0 | 1 | 2;
+  }
+  if (typeof options.unusedFor === 'string') {
+    try {
+      filter.unusedForDays = parseDuration(options.unusedFor) / DAY_MS;
+    } catch (error) {
+      if (!(error instanceof InvalidInput)) throw error;
+      throw new InvalidInput(error.message, {
+        field: 'unusedFor',
+        fix: 'e.g. --unused-for 90d',
+        cause: error,
+      });
+    }
+  }
+  return filter;
+}
+
 export function registerInventory(program: Command): void {
   program
     .command('inventory')
@@ -73,18 +117,32 @@ export function registerInventory(program: Command): void {
     .option('--expired', 'holding an expired credential')
     .option('--owner <none>', 'none: only identities without owners')
     .option('--as-of <scan id or date>', 'what was true at that scan or date')
+    .option(
+      '--risk <level>',
+      'risk at least low | medium | high | critical (the application and its SP scored as one)',
+    )
+    .option(
+      '--tier <tier>',
+      'holding something at tier 0, 1 or 2 or more privileged (read by scan --access; identities whose access is unknown are not matched)',
+    )
+    .option(
+      '--unused-for <duration>',
+      'the identity and every credential unused for at least e.g. 90d (unknown last use is not matched)',
+    )
     .action(async (options) => {
       const format = parseFormat(options.format);
       const filter = parseInventoryFilter(options);
+      const risk = parseRiskFilter(options);
       const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
       await withStore(program.opts<GlobalOptions>(), async (store) => {
         const now = Date.now();
-        const service = createInventoryService({ store, now: () => now });
+        const service = createInventoryService({ store, now: () => now, lastUse: store.lastUse });
         const rows = service.rows({
           ...(options.integration !== undefined ? { integration: String(options.integration) } : {}),
           ...(options.tenant !== undefined ? { tenant: String(options.tenant) } : {}),
           ...(asOf ? { asOf } : {}),
           filter,
+          risk,
         });
         await writeInventory(rows, format, now, streamOutput());
       });
