@@ -325,9 +325,24 @@ test('identity shows what a service principal holds by tier, tier 0 first; unkno
   const shown = await runCli(['identity', holder.id], env());
   assert.equal(shown.code, 0, shown.stderr);
   const section = shown.stdout.slice(shown.stdout.indexOf('Access ('));
-  assert.match(section, /^Access \(\d+\)\n {2}tier 0 \(\d+\)\n {4}KIND\s+PERMISSION\s+RESOURCE\s+SCOPE\n/);
-  assert.match(section, new RegExp(`\\n {4}directory role\\s+${role.displayName}\\s+-\\s+/\\n`));
+  assert.match(
+    section,
+    /^Access \(\d+\)\n {2}tier 0 \(\d+\)\n {4}KIND\s+PERMISSION\s+RESOURCE\s+SCOPE\s+SINCE\n/,
+  );
+  // Held since the scan that first read access: grants keep their own history.
+  assert.match(
+    section,
+    new RegExp(
+      `\\n {4}directory role\\s+${role.displayName}\\s+-\\s+/\\s+scan \\d+ \\(\\d{4}-\\d\\d-\\d\\d\\)\\n`,
+    ),
+  );
   const json = JSON.parse((await runCli(['identity', holder.id, '--json'], env())).stdout);
+  assert.ok(
+    json[0].grantHistory.some(
+      (r: { grant: { permissionId: string }; revokedScanId: number | null }) =>
+        r.grant.permissionId === role.roleDefinitionId && r.revokedScanId === null,
+    ),
+  );
   assert.ok(
     json[0].identity.access.some(
       (g: { kind: string; permissionId: string }) =>

@@ -1,51 +1,27 @@
 // `lanyard identity <object id | app id | name>`: one identity, all its credentials, owners, what it holds
 // (access, by tier) and history.
 import type { Command } from 'commander';
-import { DEFAULT_APP_ROLE_ID, type Grant, grantsByTier } from '../../core/access.ts';
 import { Conflict, NotFound } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { identityType, isUnknown } from '../../core/inventory-query.ts';
 import { createIdentityService } from '../../services/identity-service.ts';
 import { createRiskService, type IdentityRisk } from '../../services/risk-service.ts';
+import type { GrantRecord } from '../../store/index.ts';
+import { renderAccess } from '../format/access-output.ts';
 import { credentialRiskCell, describeLastUse, renderIdentityRisk } from '../format/risk-output.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
 type History = Array<{ scanId: number; at: Date; change: string }>;
 
-const KIND_LABEL: Record<Grant['kind'], string> = {
-  'directory-role': 'directory role',
-  'app-role': 'app role',
-  delegated: 'delegated',
-  'azure-role': 'Azure role',
-};
-
-/** What the service principal holds, grouped by tier (tier 0 first, unknown last). */
-function renderAccess(identity: Identity): string[] {
-  if (isUnknown(identity, 'access'))
-    return ["Access: unknown (no scan has read it completely yet; see the last scan's warnings)"];
-  if (!identity.access) return ['Access: not read yet (scan again to read it)'];
-  const lines = [`Access (${identity.access.length})`];
-  for (const group of grantsByTier(identity.access)) {
-    lines.push(`  tier ${group.tier} (${group.grants.length})`);
-    const rows = group.grants.map(({ grant }) => [
-      KIND_LABEL[grant.kind],
-      grant.kind === 'app-role' && grant.permissionId === DEFAULT_APP_ROLE_ID
-        ? '(default access)'
-        : grant.permission,
-      grant.resourceDisplayName ?? grant.resourceAppId ?? grant.resourceId ?? '-',
-      grant.kind === 'delegated' && grant.scope !== 'AllPrincipals'
-        ? `user ${grant.scope}`
-        : (grant.scope ?? '-'),
-    ]);
-    const table = renderTable(['KIND', 'PERMISSION', 'RESOURCE', 'SCOPE'], rows, 60);
-    lines.push(...table.split('\n').map((line) => `    ${line}`));
-  }
-  return lines;
-}
-
-function renderIdentity(identity: Identity, history: History, risk: IdentityRisk, now: number): string {
+function renderIdentity(
+  identity: Identity,
+  history: History,
+  risk: IdentityRisk,
+  grants: GrantRecord[],
+  now: number,
+): string {
   const credentialRisk = new Map(risk.credentials.map((c) => [`${c.location}/${c.keyId}`, c]));
   const partnerCredentials = risk.credentials.length - identity.credentials.length;
   const lines = [
@@ -108,7 +84,7 @@ function renderIdentity(identity: Identity, history: History, risk: IdentityRisk
   if (isUnknown(identity, 'federated')) {
     lines.push('', 'Federated credentials: unknown (no scan has read them completely yet)');
   }
-  if (identity.kind === 'servicePrincipal') lines.push('', ...renderAccess(identity));
+  if (identity.kind === 'servicePrincipal') lines.push('', ...renderAccess(identity, grants));
   if (history.length > 0) {
     lines.push('', 'History');
     for (const entry of history)
@@ -131,7 +107,13 @@ export function registerIdentity(program: Command): void {
         // Scored with its partner (application ↔ service principal) and last use, while the store is open.
         const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now });
         const matches = [];
-        for (const match of found.matches) matches.push({ ...match, risk: await risk.scoreOf(match) });
+        for (const match of found.matches) {
+          const grantHistory =
+            match.identity.kind === 'servicePrincipal'
+              ? await store.grants.history(match.integration.id, match.identity.objectId)
+              : [];
+          matches.push({ ...match, risk: await risk.scoreOf(match), grantHistory });
+        }
         return { kind: 'found' as const, matches };
       });
       if (result.kind === 'none') {
@@ -161,18 +143,22 @@ export function registerIdentity(program: Command): void {
           fix: 'run `lanyard identity <object id>` with one of the ids above, or a longer part of the name',
         });
       }
-      const found = result.matches.map(({ integration, identity, history, risk }) => ({
+      const found = result.matches.map(({ integration, identity, history, risk, grantHistory }) => ({
         integration: { name: integration.name, tenantId: integration.tenantId },
         identity,
         risk,
         history,
+        grantHistory,
       }));
       if (options.json) {
         process.stdout.write(`${inertJson(found, 2)}\n`);
         return;
       }
       const text = found
-        .map((f) => `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history, f.risk, now)}`)
+        .map(
+          (f) =>
+            `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history, f.risk, f.grantHistory, now)}`,
+        )
         .join('\n\n');
       process.stdout.write(`${text}\n`);
     });
