@@ -1,4 +1,4 @@
-// `npm run bench -- cli [--apps 100000] [--runs 5] [--keep]`: how fast the built `lanyard` command starts and how
+// `npm run bench -- cli [--apps 100000] [--runs 5] [--keep] [--with-access]`: how fast the built `lanyard` command starts and how
 // much memory it takes, on help, on reads of a store holding a large tenant, and scanning that tenant into
 // the embedded database. Each command runs in its own process under GNU time (wall, peak RSS); "first
 // output" is when the first byte reached stdout. Prints a Markdown table for bench/README.md.
@@ -70,6 +70,8 @@ export async function run(args: string[]): Promise<void> {
   const runs = option(args, '--runs', 5);
   // Keeps the store (its LANYARD_HOME is printed) for looking at it afterwards.
   const keep = args.includes('--keep');
+  // Scans with the blast-radius part, so the risk commands rank with what each identity reaches.
+  const withAccess = args.includes('--with-access');
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const home = await mkdtemp(join(tmpdir(), 'lanyard-bench-cli-'));
   const untrack = trackTempDir(home);
@@ -128,7 +130,10 @@ export async function run(args: string[]): Promise<void> {
       env,
     );
     if (created.code !== 0) throw new Error('integration create failed');
-    const scan = await measure(['scan', '--integration', 'bench', '--quiet'], env);
+    const scan = await measure(
+      ['scan', '--integration', 'bench', '--quiet', ...(withAccess ? ['--access'] : [])],
+      env,
+    );
     rows.push(scan);
   } finally {
     await host.stop();
@@ -138,6 +143,9 @@ export async function run(args: string[]): Promise<void> {
   await repeat(['inventory', '--format', 'ndjson'], 1);
   await repeat(['inventory', '--type', 'managed-identity', '--format', 'csv']);
   await repeat(['identity', 'payroll']);
+  await repeat(['risk', '--top', '20']);
+  await repeat(['inventory', '--risk', 'critical', '--format', 'ndjson'], 1);
+  await repeat(['inventory', '--tier', '0', '--format', 'csv']);
   if (keep) {
     untrack();
     console.log(`kept the store: LANYARD_HOME=${home}`);

@@ -338,6 +338,13 @@ test('identity shows what a service principal holds by tier, tier 0 first; unkno
   );
   const json = JSON.parse((await runCli(['identity', holder.id, '--json'], env())).stdout);
   assert.ok(
+    json[0].identity.access.some(
+      (g: { permissionId: string; tier: unknown; tierReason: string }) =>
+        g.permissionId === role.roleDefinitionId && g.tier === 0 && g.tierReason.length > 0,
+    ),
+    'JSON carries each grant with its tier',
+  );
+  assert.ok(
     json[0].grantHistory.some(
       (r: { grant: { permissionId: string }; revokedScanId: number | null }) =>
         r.grant.permissionId === role.roleDefinitionId && r.revokedScanId === null,

@@ -1,6 +1,7 @@
 // `lanyard identity <object id | app id | name>`: one identity, all its credentials, owners, what it holds
 // (access, by tier) and history.
 import type { Command } from 'commander';
+import { tierOfGrant } from '../../core/access.ts';
 import { Conflict, NotFound } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
@@ -93,6 +94,18 @@ function renderIdentity(
   return lines.join('\n');
 }
 
+/** Each grant with the tier it is classified at and why, as the text output groups them. */
+function withTiers(identity: Identity): Identity {
+  if (!identity.access) return identity;
+  return {
+    ...identity,
+    access: identity.access.map((grant) => {
+      const { tier, reason } = tierOfGrant(grant);
+      return { ...grant, tier, tierReason: reason };
+    }),
+  };
+}
+
 export function registerIdentity(program: Command): void {
   program
     .command('identity')
@@ -145,7 +158,7 @@ export function registerIdentity(program: Command): void {
       }
       const found = result.matches.map(({ integration, identity, history, risk, grantHistory }) => ({
         integration: { name: integration.name, tenantId: integration.tenantId },
-        identity,
+        identity: withTiers(identity),
         risk,
         history,
         grantHistory,
