@@ -213,9 +213,11 @@ export async function readAzureAccess(
           });
           access.assignments.set(principalId, list);
         }
-        for (const identity of identities) {
+        // One read per identity (ARM has no list of every identity's credentials): a few at once, so a
+        // subscription's thousands of identities take its read bucket's pace rather than a round trip each.
+        await eachAtMost(FEDERATED_READS_AT_ONCE, identities, async (identity) => {
           const principalId = identity.properties?.principalId?.toLowerCase();
-          if (!identity.id || !principalId) continue;
+          if (!identity.id || !principalId) return;
           const credentials = await all<WireFederatedCredential>(
             reader,
             `${identity.id}/federatedIdentityCredentials?api-version=${API.managedIdentity}`,
@@ -227,7 +229,7 @@ export async function readAzureAccess(
             clientId: identity.properties?.clientId ?? '',
             federatedCredentials: credentials.map((c) => federatedCredential(c)),
           });
-        }
+        });
       } catch (error) {
         if (!(error instanceof PermissionMissing)) throw error;
         access.unknown.push({ subscriptionId, reason: error.message, permission });
@@ -237,6 +239,22 @@ export async function readAzureAccess(
   for (const list of access.assignments.values())
     list.sort((a, b) => a.assignmentId.localeCompare(b.assignmentId));
   return access;
+}
+
+/** Federated-credential reads in flight per subscription. */
+const FEDERATED_READS_AT_ONCE = 8;
+
+/** Runs `work` over the items, at most `limit` at a time; the first failure stops taking new ones. */
+async function eachAtMost<T>(
+  limit: number,
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** A managed identity's federated credential as Lanyard's Credential: its ARM resource id is its key. */

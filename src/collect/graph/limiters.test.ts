@@ -115,3 +115,32 @@ test("one application's reads in several tenants share its limit across tenants;
   assert.equal(tenantPaused, true, "a 429 on one tenant's limit holds that tenant only");
   for (const l of [contoso, fabrikam, otherApp]) l.release();
 });
+
+test('ARM reads wait on the bucket of the scope their path names: each subscription its own, the tenant one', () => {
+  const timer = createFakeTimer();
+  const limiters = createLimiters({ ...BUDGET, timer });
+  const cost = { resourceUnits: 1, keyCredentials: false };
+  const arm = 'https://management.azure.com';
+  const s1 = limiters.for(
+    'arm',
+    cost,
+    `${arm}/subscriptions/S1/providers/Microsoft.Authorization/roleAssignments`,
+  );
+  const s1Again = limiters.for(
+    'arm',
+    cost,
+    `${arm}/subscriptions/s1/resourceGroups/rg/providers/x?$skiptoken=1`,
+  );
+  const s2 = limiters.for(
+    'arm',
+    cost,
+    `${arm}/subscriptions/s2/providers/Microsoft.Authorization/roleAssignments`,
+  );
+  const tenant = limiters.for('arm', cost, `${arm}/subscriptions?api-version=2022-12-01`);
+  const groups = limiters.for('arm', cost, `${arm}/providers/Microsoft.Management/managementGroups`);
+  assert.equal(s1.budget, s1Again.budget, 'one subscription, one bucket, any case');
+  assert.notEqual(s1.budget, s2.budget);
+  assert.notEqual(s1.budget, tenant.budget);
+  assert.equal(tenant.budget, groups.budget, "tenant-level reads share the tenant's bucket");
+  assert.notEqual(s1.budget, limiters.directory);
+});

@@ -11,8 +11,9 @@ export type RequestClass = 'directory' | 'reports' | 'arm';
 /** Graph's identity and access reports limit: 5 requests per 10 s per app per tenant (facts §1.3). */
 export const REPORTS_LIMIT = { requestsPerWindow: 5, windowMs: 10_000 } as const;
 /**
- * ARM's reads per principal: a bucket of 250 refilled at 25 a second, per tenant and per subscription (facts §9,
- * the 2024 model); Lanyard keeps to the tenant's, which every read also counts against.
+ * ARM's reads per principal: a bucket of 250 refilled at 25 a second for each subscription, and one for the
+ * tenant's own reads (listing subscriptions, management groups) (facts §9, the 2024 model). A read counts against
+ * the bucket of the scope its path names, so twenty subscriptions read at twenty times one's pace.
  */
 export const ARM_READ_LIMIT = { requestsPerWindow: 250, windowMs: 10_000 } as const;
 /** Graph's limit on one application across all tenants: 150,000 RU per 20 s (facts §1.2). */
@@ -25,8 +26,8 @@ export function requestClass(url: string): RequestClass {
 }
 
 export interface Limiters {
-  /** The limiter a request of this class waits on, and the cost it takes from it. */
-  for(cls: RequestClass, cost: RequestCost): { budget: GraphBudget; cost: RequestCost };
+  /** The limiter a request of this class waits on (ARM: by the scope `url` names), and the cost it takes. */
+  for(cls: RequestClass, cost: RequestCost, url?: string): { budget: GraphBudget; cost: RequestCost };
   /** The directory budget (batches size themselves on it). */
   readonly directory: GraphBudget;
   /** Lets go of shared limiters this transport holds. */
@@ -47,8 +48,16 @@ export interface LimiterOptions extends Omit<BudgetOptions, 'timer'> {
 interface SharedEntry {
   directory: GraphBudget;
   reports: GraphBudget;
-  arm: GraphBudget;
+  /** ARM read buckets by scope: `tenant`, or a subscription id. */
+  arm: Map<string, GraphBudget>;
+  armBudget: () => GraphBudget;
   users: number;
+}
+
+/** The ARM throttling scope of a request: the subscription its path names, else the tenant. */
+export function armScope(url: string): string {
+  const path = new URL(url, 'https://arm.invalid').pathname;
+  return /^\/subscriptions\/([^/]+)/i.exec(path)?.[1]?.toLowerCase() ?? 'tenant';
 }
 const shared = new Map<string, SharedEntry>();
 const applications = new Map<string, { budget: GraphBudget; users: number }>();
@@ -123,15 +132,16 @@ function createEntry(options: LimiterOptions, appId: string | undefined): Shared
     headroom: 0,
     timer: options.timer,
   });
-  const arm = createGraphBudget({
-    resourceUnitsPerWindow: ARM_READ_LIMIT.requestsPerWindow,
-    windowMs: ARM_READ_LIMIT.windowMs,
-    headroom: options.headroom,
-    timer: options.timer,
-  });
+  const armBudget = () =>
+    createGraphBudget({
+      resourceUnitsPerWindow: ARM_READ_LIMIT.requestsPerWindow,
+      windowMs: ARM_READ_LIMIT.windowMs,
+      headroom: options.headroom,
+      timer: options.timer,
+    });
   const tenant = createGraphBudget(options);
   const directory = appId ? tenantAndApplication(tenant, applicationBudget(appId, options)) : tenant;
-  return { directory, reports, arm, users: 0 };
+  return { directory, reports, arm: new Map(), armBudget, users: 0 };
 }
 
 export function createLimiters(options: LimiterOptions): Limiters {
@@ -147,12 +157,17 @@ export function createLimiters(options: LimiterOptions): Limiters {
   let released = false;
   return {
     directory: held.directory,
-    for(cls, cost) {
+    for(cls, cost, url) {
       if (cls === 'directory') return { budget: held.directory, cost };
-      return {
-        budget: cls === 'reports' ? held.reports : held.arm,
-        cost: { resourceUnits: 1, keyCredentials: false },
-      };
+      const one = { resourceUnits: 1, keyCredentials: false };
+      if (cls === 'reports') return { budget: held.reports, cost: one };
+      const scope = armScope(url ?? '/');
+      let budget = held.arm.get(scope);
+      if (!budget) {
+        budget = held.armBudget();
+        held.arm.set(scope, budget);
+      }
+      return { budget, cost: one };
     },
     release() {
       if (released) return;

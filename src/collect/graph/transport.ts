@@ -127,7 +127,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   ): Promise<Exchange> {
     const path = new URL(req.url).pathname;
     const { signal } = req.options;
-    const limiter = limiters.for(api === 'arm' ? 'arm' : requestClass(req.url), req.cost);
+    const limiter = limiters.for(api === 'arm' ? 'arm' : requestClass(req.url), req.cost, req.url);
     // The budget before a connection slot: a request waiting for resource units must not hold a slot that a
     // request first in line for them (a chain page ahead of the far end's reads) then waits for.
     const lease = await limiter.budget.acquire(limiter.cost, signal, req.options.background);
