@@ -110,7 +110,13 @@ export interface RunningEmulator {
 }
 
 /** The Graph permissions Lanyard's read-only integration asks for. */
-export const SCANNER_GRAPH_ROLES = ['Application.Read.All', 'Directory.Read.All', 'AuditLog.Read.All'];
+export const SCANNER_GRAPH_ROLES = [
+  'Application.Read.All',
+  'Directory.Read.All',
+  'AuditLog.Read.All',
+  // Eligible (PIM) directory roles: no Directory.* permission reads them.
+  'RoleManagement.Read.Directory',
+];
 
 /** A secret in Entra's shape: three characters, a digit, `Q~`, then 34 more (40 in all). */
 function entraSecretText(): string {

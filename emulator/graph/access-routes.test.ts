@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_APP_ROLE_ID } from '../tenant/access-model.ts';
 import { accessGroundTruth } from '../tenant/access-truth.ts';
-import { GLOBAL_ADMINISTRATOR } from '../tenant/directory-roles.ts';
+import { GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR } from '../tenant/directory-roles.ts';
 import { generateTenant } from '../tenant/generate.ts';
 import { MICROSOFT_GRAPH_APP_ID } from '../tenant/model.ts';
 import { type Call, createTestGraph, TENANT_ID, token } from './testing.ts';
@@ -234,11 +234,130 @@ test('roleDefinitions carry the reference ids; roleAssignments filter by role an
       .status,
     400,
   );
-  assert.equal(
-    (await call('GET', '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances', { auth: READER }))
-      .status,
-    400,
+});
+
+const ROLE_READER = token(['RoleManagement.Read.Directory']);
+const ELIGIBILITY = '/roleManagement/directory/roleEligibilityScheduleInstances';
+
+test('roleEligibilityScheduleInstances (v1.0 and beta) page through every eligible role in Graph shape and match the ground truth', async () => {
+  const { call } = graph();
+  const expected = [...truth.servicePrincipals, ...truth.users]
+    .flatMap((p) =>
+      p.eligibleDirectoryRoles.map((r) =>
+        [r.id, p.id, r.roleDefinitionId, r.directoryScopeId, r.startDateTime, r.endDateTime].join('|'),
+      ),
+    )
+    .sort();
+  const eligibleSps = truth.servicePrincipals.flatMap((s) => s.eligibleDirectoryRoles);
+  // The tenant has what the reader must handle: a tier-0 role tenant-wide, roles scoped to an app and to a unit.
+  assert.ok(
+    eligibleSps.some(
+      (r) =>
+        r.directoryScopeId === '/' &&
+        (r.roleDefinitionId === GLOBAL_ADMINISTRATOR || r.roleDefinitionId === PRIVILEGED_ROLE_ADMINISTRATOR),
+    ),
   );
+  assert.ok(eligibleSps.some((r) => r.directoryScopeId.startsWith('/administrativeUnits/')));
+  assert.ok(eligibleSps.some((r) => /^\/[0-9a-f-]{36}$/.test(r.directoryScopeId)));
+  assert.ok(truth.users.some((u) => u.eligibleDirectoryRoles.length > 0));
+
+  for (const version of ['v1.0', 'beta']) {
+    const { items, pages } = await readAll(call, `/${version}${ELIGIBILITY}?$top=5`, ROLE_READER);
+    assert.ok(pages.length > 2 && pages.slice(0, -1).every((n) => n === 5), `${version} pages`);
+    assert.deepEqual(
+      items
+        .map((e) =>
+          [e.id, e.principalId, e.roleDefinitionId, e.directoryScopeId, e.startDateTime, e.endDateTime].join(
+            '|',
+          ),
+        )
+        .sort(),
+      expected,
+      version,
+    );
+    const e = items[0]!;
+    assert.deepEqual(Object.keys(e).sort(), [
+      'appScopeId',
+      'directoryScopeId',
+      'endDateTime',
+      'id',
+      'memberType',
+      'principalId',
+      'roleDefinitionId',
+      'roleEligibilityScheduleId',
+      'startDateTime',
+    ]);
+    assert.equal(e.memberType, 'Direct');
+    assert.equal(e.appScopeId, null);
+    // DC's example: base64url of the role's and the principal's GUID bytes, then "-1-e".
+    assert.match(String(e.id), /^[A-Za-z0-9_-]{43}-1-e$/);
+    assert.match(String(e.startDateTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  }
+
+  const first = await call('GET', `/v1.0${ELIGIBILITY}`, { auth: ROLE_READER });
+  assert.equal(first.headers['x-ms-resource-unit'], '1');
+  assert.match(
+    first.json['@odata.context'],
+    /\$metadata#roleManagement\/directory\/roleEligibilityScheduleInstances$/,
+  );
+  const selected = await call('GET', `/v1.0${ELIGIBILITY}?$select=id,principalId&$top=1`, {
+    auth: ROLE_READER,
+  });
+  assert.deepEqual(Object.keys(selected.json.value[0]).sort(), ['id', 'principalId']);
+  assert.match(selected.json['@odata.context'], /roleEligibilityScheduleInstances\(id,principalId\)$/);
+  const bad = await call('GET', `/v1.0${ELIGIBILITY}?$select=nope`, { auth: ROLE_READER });
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.error.message, /microsoft\.graph\.unifiedRoleEligibilityScheduleInstance/);
+
+  const holder = eligibleSps[0]!;
+  const principal = truth.servicePrincipals.find((s) => s.eligibleDirectoryRoles.includes(holder))!.id;
+  const mine = await call('GET', `/v1.0${ELIGIBILITY}?$filter=principalId eq '${principal}'`, {
+    auth: ROLE_READER,
+  });
+  assert.deepEqual(
+    mine.json.value.map((e: { id: string }) => e.id).sort(),
+    truth.servicePrincipals
+      .find((s) => s.id === principal)!
+      .eligibleDirectoryRoles.map((r) => r.id)
+      .sort(),
+  );
+  const one = await call('GET', `/v1.0${ELIGIBILITY}/${encodeURIComponent(holder.id)}`, {
+    auth: ROLE_READER,
+  });
+  assert.equal(one.status, 200);
+  assert.equal(one.json.roleDefinitionId, holder.roleDefinitionId);
+  assert.equal((await call('GET', `/v1.0${ELIGIBILITY}/nope-1-e`, { auth: ROLE_READER })).status, 404);
+});
+
+test('without Entra ID P2 the eligibility list is a 400 AadPremiumLicenseRequired, after the permission check; the answer key lists none', async () => {
+  for (const licence of ['none', 'p1'] as const) {
+    const unlicensed = generateTenant({ seed: 5, apps: 60, now: NOW, tenantId: TENANT_ID, licence });
+    assert.ok(unlicensed.access!.roleEligibilities.length > 0, 'generated whatever the licence');
+    const { call } = createTestGraph({ throttle: { enabled: false } }, [unlicensed]);
+    const refused = await call('GET', `/v1.0${ELIGIBILITY}`, { auth: ROLE_READER });
+    assert.equal(refused.status, 400, licence);
+    assert.equal(refused.json.error.code, 'AadPremiumLicenseRequired');
+    assert.equal(
+      refused.json.error.message,
+      'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+    );
+    assert.equal((await call('GET', `/beta${ELIGIBILITY}`, { auth: ROLE_READER })).status, 400);
+    const denied = await call('GET', `/v1.0${ELIGIBILITY}`, { auth: READER });
+    assert.equal(denied.status, 403, 'the permission first');
+    // Role assignments need no P2.
+    assert.equal(
+      (await call('GET', '/v1.0/roleManagement/directory/roleAssignments', { auth: ROLE_READER })).status,
+      200,
+    );
+    const key = accessGroundTruth(unlicensed);
+    assert.ok([...key.servicePrincipals, ...key.users].every((p) => p.eligibleDirectoryRoles.length === 0));
+    // Licensed again at run time: served and in the answer key, as Graph reads the licence per request.
+    unlicensed.licence = 'p2';
+    assert.equal((await call('GET', `/v1.0${ELIGIBILITY}`, { auth: ROLE_READER })).status, 200);
+    assert.ok(
+      accessGroundTruth(unlicensed).servicePrincipals.some((s) => s.eligibleDirectoryRoles.length > 0),
+    );
+  }
 });
 
 test('each new directory route answers only the permissions Graph lists and 403s every other', async () => {
@@ -266,6 +385,17 @@ test('each new directory route answers only the permissions Graph lists and 403s
     ],
     ['/v1.0/roleManagement/directory/roleDefinitions', ROLE_MANAGEMENT],
     ['/v1.0/roleManagement/directory/roleAssignments', ROLE_MANAGEMENT],
+    // No Directory.* permission reads eligibility (DC rbacapplication-list-roleeligibilityscheduleinstances.md).
+    [
+      `/v1.0${ELIGIBILITY}`,
+      [
+        'RoleEligibilitySchedule.Read.Directory',
+        'RoleEligibilitySchedule.ReadWrite.Directory',
+        'RoleManagement.Read.All',
+        'RoleManagement.Read.Directory',
+        'RoleManagement.ReadWrite.Directory',
+      ],
+    ],
   ];
   const roles = [
     ...new Set([

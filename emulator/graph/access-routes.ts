@@ -1,10 +1,15 @@
-// What a principal may do: app-role assignments in both directions, delegated permission grants, and
-// directory role definitions and assignments, in their v1.0 shapes (facts §5.6–5.8).
-import type { StoredAppRoleAssignment, StoredRoleAssignment } from '../tenant/access-model.ts';
+// What a principal may do: app-role assignments in both directions, delegated permission grants, directory
+// role definitions and assignments, and eligible directory roles (PIM), in their v1.0 shapes (facts §5.6–5.8).
+import { licenceOf } from '../reports/sign-ins.ts';
+import type {
+  StoredAppRoleAssignment,
+  StoredRoleAssignment,
+  StoredRoleEligibility,
+} from '../tenant/access-model.ts';
 import { assignmentObject, assignmentsOf, assignmentsTo } from '../tenant/access-views.ts';
 import { DIRECTORY_ROLES, roleDefinitionObject } from '../tenant/directory-roles.ts';
 import { COLLECTIONS } from './collections.ts';
-import { graphErrors } from './errors.ts';
+import { GraphError, graphErrors } from './errors.ts';
 import { compileFilter, type FilterTable } from './filter.ts';
 import { listingView, pageList, singleItem } from './list-page.ts';
 import { findEntry } from './object-routes.ts';
@@ -137,4 +142,59 @@ export function listRoleAssignments(x: ReadContext, id: string | undefined): Rea
     idOf: (a) => String(a.id),
     toObject: (a) => a,
   });
+}
+
+/** unifiedRoleEligibilityScheduleInstance: each of these supports eq and ne (DC resource page). */
+const ELIGIBILITY_FILTER: FilterTable = {
+  resource: 'UnifiedRoleEligibilityScheduleInstance',
+  properties: [
+    { name: 'id', kind: 'string', ops: ['eq'] },
+    { name: 'principalId', kind: 'id', ops: ['eq', 'ne'] },
+    { name: 'roleDefinitionId', kind: 'id', ops: ['eq', 'ne'] },
+    { name: 'directoryScopeId', kind: 'string', ops: ['eq', 'ne'] },
+    { name: 'appScopeId', kind: 'string', ops: ['eq', 'ne'] },
+    { name: 'memberType', kind: 'string', ops: ['eq', 'ne'] },
+    { name: 'roleEligibilityScheduleId', kind: 'id', ops: ['eq', 'ne'] },
+  ],
+};
+
+/**
+ * What Graph answers a tenant without Entra ID P2 or ID Governance: HTTP 400, as quoted from the live service
+ * in maester365/maester issue 1421 (v1.0 roleEligibilityScheduleInstances, 2026); EntraExporter issue 61 quotes
+ * the older wording "The tenant needs an AAD Premium 2 license." for the same code.
+ */
+export const licenceRequired = () =>
+  new GraphError(
+    400,
+    'AadPremiumLicenseRequired',
+    'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+  );
+
+/** v1.0 shape (DC unifiedroleeligibilityscheduleinstance.md and the list example). */
+export function roleEligibilityObject(e: StoredRoleEligibility): Record<string, unknown> {
+  return {
+    id: e.id,
+    principalId: e.principalId,
+    roleDefinitionId: e.roleDefinitionId,
+    directoryScopeId: e.directoryScopeId,
+    appScopeId: null,
+    startDateTime: e.startDateTime,
+    endDateTime: e.endDateTime,
+    memberType: e.memberType,
+    roleEligibilityScheduleId: e.roleEligibilityScheduleId,
+  };
+}
+
+/** PIM needs Entra ID P2 (or ID Governance), checked after the permission as for the sign-in reports. */
+export function listRoleEligibilities(x: ReadContext, id: string | undefined): ReadResult {
+  if (licenceOf(x.tenant) !== 'p2') throw licenceRequired();
+  const stored = x.tenant.access?.roleEligibilities ?? [];
+  const fragment = 'roleManagement/directory/roleEligibilityScheduleInstances';
+  const type = 'unifiedRoleEligibilityScheduleInstance';
+  if (id !== undefined) {
+    const found = stored.find((e) => e.id === id);
+    return singleItem(x, fragment, type, id, found && roleEligibilityObject(found));
+  }
+  const items = listingView(x, () => filtered(x, stored.map(roleEligibilityObject), ELIGIBILITY_FILTER));
+  return pageList(x, { fragment, type, items, idOf: (e) => String(e.id), toObject: (e) => e });
 }

@@ -9,6 +9,7 @@ import {
   listPermissionGrants,
   listRoleAssignments,
   listRoleDefinitions,
+  listRoleEligibilities,
 } from './access-routes.ts';
 import { COLLECTIONS } from './collections.ts';
 import { resourceUnits } from './cost.ts';
@@ -92,6 +93,8 @@ function execute(route: Route, x: ReadContext): ReadResult {
       return listRoleDefinitions(x, route.id);
     case 'roleAssignments':
       return listRoleAssignments(x, route.id);
+    case 'roleEligibilityScheduleInstances':
+      return listRoleEligibilities(x, route.id);
     case 'signInActivities':
       return listSignInActivities(x, route.report, route.id);
     case 'signIns':

@@ -36,6 +36,17 @@ const ROLE_MANAGEMENT = [
   'RoleManagement.ReadWrite.Directory',
   'Directory.ReadWrite.All',
 ] as const;
+/**
+ * roleManagement/directory/roleEligibilityScheduleInstances: the API reference lists no Directory.*
+ * permission (DC rbacapplication-list-roleeligibilityscheduleinstances.md, application permissions).
+ */
+const ROLE_ELIGIBILITY = [
+  'RoleEligibilitySchedule.Read.Directory',
+  'RoleEligibilitySchedule.ReadWrite.Directory',
+  'RoleManagement.Read.All',
+  'RoleManagement.Read.Directory',
+  'RoleManagement.ReadWrite.Directory',
+] as const;
 /** beta sign-in activity reports (facts §6.1, §6.2). */
 const ACTIVITY_REPORTS = ['AuditLog.Read.All', 'Directory.Read.All'] as const;
 /** auditLogs/signIns: AuditLog.Read.All (signin-list; older pages also asked for Directory.Read.All). */
@@ -64,6 +75,8 @@ export function rolesAllowing(route: Route): readonly string[] {
     case 'roleDefinitions':
     case 'roleAssignments':
       return ROLE_MANAGEMENT;
+    case 'roleEligibilityScheduleInstances':
+      return ROLE_ELIGIBILITY;
     case 'signInActivities':
       return ACTIVITY_REPORTS;
     case 'signIns':

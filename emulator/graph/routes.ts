@@ -24,6 +24,8 @@ export type Route =
   | { kind: 'oauth2PermissionGrants'; id?: string }
   | { kind: 'roleDefinitions'; id?: string }
   | { kind: 'roleAssignments'; id?: string }
+  /** Eligible directory roles (PIM): `roleManagement/directory/roleEligibilityScheduleInstances`. */
+  | { kind: 'roleEligibilityScheduleInstances'; id?: string }
   /** beta `reports/servicePrincipalSignInActivities` and `reports/appCredentialSignInActivities`. */
   | { kind: 'signInActivities'; report: 'servicePrincipal' | 'appCredential'; id?: string }
   | { kind: 'signIns'; id?: string };
@@ -58,6 +60,16 @@ function expectMethod(method: string, wanted: 'GET' | 'POST'): void {
   if (method !== wanted) throw graphErrors.methodNotAllowed();
 }
 
+/** `roleManagement/directory/{segment}`, by lower-cased segment. */
+const ROLE_MANAGEMENT_ROUTES = new Map<
+  string,
+  'roleDefinitions' | 'roleAssignments' | 'roleEligibilityScheduleInstances'
+>([
+  ['roledefinitions', 'roleDefinitions'],
+  ['roleassignments', 'roleAssignments'],
+  ['roleeligibilityscheduleinstances', 'roleEligibilityScheduleInstances'],
+]);
+
 /** Grants, directory roles and sign-in reports: the routes under a first segment other than a collection. */
 function matchAccessRoute(lower: string, rest: readonly string[], version: GraphVersion): Route | null {
   const id = (at: number) => (rest[at] === undefined ? {} : { id: rest[at] });
@@ -65,10 +77,9 @@ function matchAccessRoute(lower: string, rest: readonly string[], version: Graph
     return { kind: 'oauth2PermissionGrants', ...id(0) };
   if (lower === 'rolemanagement') {
     if (rest[0]?.toLowerCase() !== 'directory') throw graphErrors.segmentNotFound(rest[0] ?? lower);
-    const what = rest[1]?.toLowerCase();
-    if (rest.length > 3 || (what !== 'roledefinitions' && what !== 'roleassignments'))
-      throw graphErrors.segmentNotFound(rest[1] ?? 'directory');
-    return { kind: what === 'roledefinitions' ? 'roleDefinitions' : 'roleAssignments', ...id(2) };
+    const kind = ROLE_MANAGEMENT_ROUTES.get(rest[1]?.toLowerCase() ?? '');
+    if (rest.length > 3 || !kind) throw graphErrors.segmentNotFound(rest[1] ?? 'directory');
+    return { kind, ...id(2) };
   }
   if (lower === 'reports') {
     const what = rest[0]?.toLowerCase();

@@ -64,13 +64,18 @@ export function principalSets(tenant: TenantState): PrincipalSets {
 }
 
 /** ~`rate` of `items`, at least one once there are `minN` (as the main generator's rareIndices). */
-function some<T>(rng: Random, items: readonly T[], rate: number, minN = 50): T[] {
+export function some<T>(rng: Random, items: readonly T[], rate: number, minN = 50): T[] {
   const k =
     items.length >= minN ? Math.max(1, Math.round(items.length * rate)) : Math.round(items.length * rate);
   return rng.sample(items.length, k).map((i) => items[i]!);
 }
 
-function grantTime(rng: Random, sets: PrincipalSets, sp: EmulatedServicePrincipal, now: number): number {
+export function grantTime(
+  rng: Random,
+  sets: PrincipalSets,
+  sp: EmulatedServicePrincipal,
+  now: number,
+): number {
   const created = sets.createdByAppId.get(sp.object.appId!);
   const from = created !== undefined && Number.isFinite(created) ? created : now - 3 * 365 * DAY;
   return rng.timeBetween(Math.min(from, now - DAY), now - DAY);
@@ -80,7 +85,7 @@ export function generateAccess(
   tenant: TenantState,
   sets: PrincipalSets,
   options: AccessOptions,
-): Omit<TenantAccess, 'signInHistory'> {
+): Omit<TenantAccess, 'signInHistory' | 'roleEligibilities'> {
   // One side stream per part, so a switch that adds draws to one part (resourceAppRoles) moves no other.
   const stream = (part: string) => createRandom(deriveSeed(options.seed, `access:${part}`));
   const { now } = options;

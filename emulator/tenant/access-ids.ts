@@ -29,6 +29,15 @@ export function roleAssignmentId(roleDefinitionId: string, principalId: string):
 }
 
 /**
+ * unifiedRoleEligibilityScheduleInstance id: the assignment's bytes with "-1-e" (DC
+ * rbacapplication-list-roleeligibilityscheduleinstances.md, "8MYkhImhnkm70CbBdTyW1BbHHAdHgZdDpbqyEFlRzAs-1-e", and
+ * mondoohq/mql PR 5712 "LJnv8vs6…-1-e", both decode to role ‖ principal). Scoped ones alike (UNCONFIRMED).
+ */
+export function roleEligibilityId(roleDefinitionId: string, principalId: string): string {
+  return `${Buffer.concat([guidBytes(roleDefinitionId), guidBytes(principalId)]).toString('base64url')}-1-e`;
+}
+
+/**
  * oAuth2PermissionGrant id: base64url of the client's and the resource's GUID bytes (DC
  * oauth2permissiongrant-list.md). A per-user grant appends the user's bytes so it stays unique (UNCONFIRMED).
  */

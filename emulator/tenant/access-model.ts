@@ -1,6 +1,6 @@
 // What a tenant grants and what it remembers of sign-ins, beside its directory objects: app-role assignments
-// to resources other than Microsoft Graph, delegated permission grants, directory role assignments and the
-// generated sign-in history. Graph app roles are not stored here: they are derived from each service
+// to resources other than Microsoft Graph, delegated permission grants, directory role assignments, eligible
+// (PIM) directory roles and the generated sign-in history. Graph app roles are not stored here: they are derived from each service
 // principal's grantedGraphRoles, the same list its access tokens carry (emulator/tenant/access-views.ts).
 
 /** Entra ID licence of the tenant. 'none' is Entra ID Free. */
@@ -50,6 +50,27 @@ export interface StoredRoleAssignment {
   directoryScopeId: string;
 }
 
+/**
+ * An eligible directory role (PIM): the principal may activate it. Stored as its current
+ * unifiedRoleEligibilityScheduleInstance (DC `unifiedroleeligibilityscheduleinstance.md`).
+ */
+export interface StoredRoleEligibility {
+  /** base64url(role ‖ principal GUID bytes) + "-1-e" (access-ids.ts). */
+  id: string;
+  principalId: string;
+  principalKind: 'user' | 'servicePrincipal';
+  roleDefinitionId: string;
+  /** As for assignments: "/", "/administrativeUnits/{id}" or "/{applicationObjectId}". */
+  directoryScopeId: string;
+  /** ISO with milliseconds, as DC's example. */
+  startDateTime: string;
+  /** Midnight UTC, or null for a permanent eligibility. */
+  endDateTime: string | null;
+  /** Only direct eligibilities are generated (Graph also knows 'Inherited' and 'Group'). */
+  memberType: 'Direct';
+  roleEligibilityScheduleId: string;
+}
+
 export type SignInCredentialType =
   | 'clientSecret'
   | 'certificate'
@@ -83,6 +104,11 @@ export interface TenantAccess {
   generatedAt: number;
   permissionGrants: StoredPermissionGrant[];
   roleAssignments: StoredRoleAssignment[];
+  /**
+   * Eligible directory roles. Kept whatever the licence; Graph serves them, and the ground truth lists them,
+   * only while the tenant has P2 (without it Entra removes eligible assignments: ED `licensing-pim.md`).
+   */
+  roleEligibilities: StoredRoleEligibility[];
   /** Administrative units that role assignments are scoped to (the units themselves are not served). */
   administrativeUnitIds: string[];
   /** Generated sign-ins, newest first, older than the log retention too (activity reports keep them). */
@@ -95,6 +121,7 @@ export function emptyAccess(generatedAt: number): TenantAccess {
     generatedAt,
     permissionGrants: [],
     roleAssignments: [],
+    roleEligibilities: [],
     administrativeUnitIds: [],
     signInHistory: [],
   };

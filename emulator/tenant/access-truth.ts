@@ -1,5 +1,5 @@
 // The answer key for blast radius and last use: per service principal what it holds (app-role assignments,
-// delegated grants, directory roles) and when it last signed in, per credential its last sign-in, per user
+// delegated grants, directory roles, eligible directory roles) and when it last signed in, per credential its last sign-in, per user
 // the roles and assignments it holds. A test compares what a client read over Graph with it.
 import { writeFile } from 'node:fs/promises';
 import type { SignInRecord } from '../context.ts';
@@ -48,6 +48,15 @@ export interface TruthDirectoryRole {
   directoryScopeId: string;
 }
 
+/** An eligible (PIM) directory role: the principal may activate it (unifiedRoleEligibilityScheduleInstance). */
+export interface TruthEligibleDirectoryRole extends TruthDirectoryRole {
+  startDateTime: string;
+  /** null: permanently eligible. */
+  endDateTime: string | null;
+  memberType: string;
+  roleEligibilityScheduleId: string;
+}
+
 export interface AccessTruthServicePrincipal {
   id: string;
   appId: string;
@@ -57,6 +66,8 @@ export interface AccessTruthServicePrincipal {
   /** Grants in which this principal is the client. */
   delegatedGrants: TruthGrant[];
   directoryRoles: TruthDirectoryRole[];
+  /** Roles it may activate; none without P2 (Entra removes eligible assignments: ED `licensing-pim.md`). */
+  eligibleDirectoryRoles: TruthEligibleDirectoryRole[];
   /** Last successful sign-in as a client, however old (what the activity report shows). */
   lastSignIn: TruthSignIn | null;
   /** Last successful app-only sign-in to this principal as the resource. */
@@ -76,6 +87,7 @@ export interface AccessTruthUser {
   id: string;
   userPrincipalName: string;
   directoryRoles: TruthDirectoryRole[];
+  eligibleDirectoryRoles: TruthEligibleDirectoryRole[];
   appRoleAssignments: TruthAppRoleAssignment[];
   delegatedGrants: TruthGrant[];
 }
@@ -86,7 +98,7 @@ export interface AccessGroundTruth {
   /** ISO time before which sign-ins have left the log, at `now`; null without `now`. */
   logRetentionCutoff: string | null;
   servicePrincipals: AccessTruthServicePrincipal[];
-  /** Users holding a directory role, an app-role assignment or a per-user grant. */
+  /** Users holding a directory role (active or eligible), an app-role assignment or a per-user grant. */
   users: AccessTruthUser[];
   credentials: AccessTruthCredential[];
 }
@@ -128,6 +140,9 @@ export function accessGroundTruth(tenant: TenantState, options: AccessTruthOptio
   const grantsByClient = groupBy(grants, (g) => g.clientId);
   const grantsByUser = groupBy(grants, (g) => g.principalId);
   const rolesByPrincipal = groupBy(access?.roleAssignments ?? [], (r) => r.principalId);
+  // Served only with P2, as Graph does (graph/access-routes.ts); without it the tenant holds none.
+  const eligibilities = licenceOf(tenant) === 'p2' ? (access?.roleEligibilities ?? []) : [];
+  const eligibleByPrincipal = groupBy(eligibilities, (r) => r.principalId);
   const toGrant = (g: (typeof grants)[number]): TruthGrant => ({
     id: g.id,
     resourceId: g.resourceId,
@@ -142,6 +157,17 @@ export function accessGroundTruth(tenant: TenantState, options: AccessTruthOptio
       displayName: DIRECTORY_ROLE_BY_ID.get(r.roleDefinitionId)?.displayName ?? null,
       directoryScopeId: r.directoryScopeId,
     }));
+  const eligibleOf = (principalId: string): TruthEligibleDirectoryRole[] =>
+    (eligibleByPrincipal.get(principalId) ?? []).map((r) => ({
+      id: r.id,
+      roleDefinitionId: r.roleDefinitionId,
+      displayName: DIRECTORY_ROLE_BY_ID.get(r.roleDefinitionId)?.displayName ?? null,
+      directoryScopeId: r.directoryScopeId,
+      startDateTime: r.startDateTime,
+      endDateTime: r.endDateTime,
+      memberType: r.memberType,
+      roleEligibilityScheduleId: r.roleEligibilityScheduleId,
+    }));
 
   const servicePrincipals: AccessTruthServicePrincipal[] = [];
   for (const sp of tenant.servicePrincipals.values()) {
@@ -154,6 +180,7 @@ export function accessGroundTruth(tenant: TenantState, options: AccessTruthOptio
       appRoleAssignments: assignmentsOf(tenant, id).map(assignment),
       delegatedGrants: (grantsByClient.get(id) ?? []).map(toGrant),
       directoryRoles: rolesOf(id),
+      eligibleDirectoryRoles: eligibleOf(id),
       lastSignIn: signIn(last.client.get(id)),
       lastSignInAsResource: signIn(last.resource.get(sp.object.appId!.toLowerCase())),
     });
@@ -165,11 +192,16 @@ export function accessGroundTruth(tenant: TenantState, options: AccessTruthOptio
       id: u.id!,
       userPrincipalName: u.userPrincipalName ?? '',
       directoryRoles: rolesOf(u.id!),
+      eligibleDirectoryRoles: eligibleOf(u.id!),
       appRoleAssignments: assignmentsOf(tenant, u.id!).map(assignment),
       delegatedGrants: (grantsByUser.get(u.id!) ?? []).map(toGrant),
     };
-    if (entry.directoryRoles.length + entry.appRoleAssignments.length + entry.delegatedGrants.length > 0)
-      users.push(entry);
+    const held =
+      entry.directoryRoles.length +
+      entry.eligibleDirectoryRoles.length +
+      entry.appRoleAssignments.length +
+      entry.delegatedGrants.length;
+    if (held > 0) users.push(entry);
   }
 
   const credentials: AccessTruthCredential[] = [];

@@ -53,6 +53,22 @@ test('existing objects are byte-identical to what the generator made before acce
   );
 });
 
+test('eligible roles came last: every other part of access is byte-identical to before they existed', () => {
+  // Hashes of access without roleEligibilities, taken from the generator as committed before eligibility.
+  const rest = (t: TenantState) => {
+    const { roleEligibilities: _, ...others } = t.access!;
+    return sha(JSON.stringify(others));
+  };
+  assert.equal(
+    rest(generateTenant({ seed: 11, apps: 300, now: NOW, resourceAppRoles: true })),
+    'e62d7e89591f5347ce4979fdb3dd63cf8cf5b51d120cc2bd8147a4ff7a0fbda8',
+  );
+  assert.equal(
+    rest(generateTenant({ seed: 2024, apps: 2000, now: NOW, resourceAppRoles: true })),
+    'fab7358c12a8df4c4e05816529dbb666c47917a04e2ab46fa05f3bd54a5fc886',
+  );
+});
+
 test('access is deterministic per seed and differs across seeds', () => {
   const a = generateTenant({ seed: 11, apps: 300, now: NOW }).access!;
   const b = generateTenant({ seed: 11, apps: 300, now: NOW }).access!;
@@ -82,6 +98,7 @@ test('resourceAppRoles adds Exchange full_access_as_app and leaves every other d
   // Everything but Exchange's appRoles and the new assignments is as without the switch.
   assert.deepEqual(rich.access!.permissionGrants, plain.access!.permissionGrants);
   assert.deepEqual(rich.access!.roleAssignments, plain.access!.roleAssignments);
+  assert.deepEqual(rich.access!.roleEligibilities, plain.access!.roleEligibilities);
   assert.deepEqual(rich.access!.signInHistory, plain.access!.signInHistory);
   assert.deepEqual(
     rich.access!.appRoleAssignments.filter((a) => a.resourceId !== exchange.object.id),
@@ -155,6 +172,64 @@ test('directory roles: built-in ids from the reference, valid scopes, one tier-0
     ),
   );
   assert.equal(new Set(access.roleAssignments.map((r) => r.id)).size, access.roleAssignments.length);
+});
+
+test('eligible roles: built-in ids, valid scopes, a tier-0 one tenant-wide, scoped ones, one also held; only with P2 in the answer key', () => {
+  const apps = new Set(tenant.applications.keys());
+  const eligible = access.roleEligibilities;
+  for (const e of eligible) {
+    assert.ok(DIRECTORY_ROLE_BY_ID.has(e.roleDefinitionId), e.roleDefinitionId);
+    const principal =
+      e.principalKind === 'user'
+        ? tenant.users.get(e.principalId)
+        : tenant.servicePrincipals.get(e.principalId);
+    assert.ok(principal, e.principalId);
+    const unit = /^\/administrativeUnits\/(.+)$/.exec(e.directoryScopeId)?.[1];
+    if (unit) assert.ok(access.administrativeUnitIds.includes(unit));
+    else if (e.directoryScopeId !== '/') assert.ok(apps.has(e.directoryScopeId.slice(1)), e.directoryScopeId);
+    assert.ok(Date.parse(e.startDateTime) <= NOW - DAY);
+    assert.ok(e.endDateTime === null || Date.parse(e.endDateTime) >= NOW + 29 * DAY, e.endDateTime ?? '');
+    assert.match(
+      e.roleEligibilityScheduleId,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  }
+  assert.equal(new Set(eligible.map((e) => e.id)).size, eligible.length);
+  const sps = eligible.filter((e) => e.principalKind === 'servicePrincipal');
+  assert.ok(
+    sps.some(
+      (e) =>
+        e.directoryScopeId === '/' &&
+        (e.roleDefinitionId === GLOBAL_ADMINISTRATOR || e.roleDefinitionId === PRIVILEGED_ROLE_ADMINISTRATOR),
+    ),
+    'a tier-0 role a service principal may activate tenant-wide',
+  );
+  assert.ok(sps.some((e) => e.directoryScopeId.startsWith('/administrativeUnits/')));
+  assert.ok(sps.some((e) => apps.has(e.directoryScopeId.slice(1))));
+  assert.ok(
+    sps.some((e) =>
+      access.roleAssignments.some(
+        (a) =>
+          a.principalId === e.principalId &&
+          a.roleDefinitionId === e.roleDefinitionId &&
+          a.directoryScopeId === e.directoryScopeId,
+      ),
+    ),
+    'a role both held and eligible',
+  );
+  assert.ok(eligible.some((e) => e.principalKind === 'user' && e.roleDefinitionId === GLOBAL_ADMINISTRATOR));
+  assert.ok(eligible.some((e) => e.endDateTime === null) && eligible.some((e) => e.endDateTime !== null));
+
+  const truth = accessGroundTruth(tenant);
+  assert.equal(
+    truth.servicePrincipals.reduce((n, s) => n + s.eligibleDirectoryRoles.length, 0),
+    sps.length,
+  );
+  const unlicensed = generateTenant({ seed: 2024, apps: 300, now: NOW, licence: 'p1' });
+  assert.ok(unlicensed.access!.roleEligibilities.length > 0);
+  assert.ok(
+    accessGroundTruth(unlicensed).servicePrincipals.every((s) => s.eligibleDirectoryRoles.length === 0),
+  );
 });
 
 test('sign-in history: newest first, credentials used only while valid, some recent, some dormant', () => {

@@ -41,6 +41,7 @@ test('two generated tenants, the scanner registered in the first', () => {
     'Application.Read.All',
     'Directory.Read.All',
     'AuditLog.Read.All',
+    'RoleManagement.Read.Directory',
   ]);
 });
 

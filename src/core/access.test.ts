@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Grant, grantsByTier, sortGrants, tierOfGrant } from './access.ts';
+import { type Grant, grantsByTier, sortGrants, tierOfGrant, uniqueGrants } from './access.ts';
 import { changesIdentity } from './facts.ts';
 
 const graph = { resourceId: 'g', resourceAppId: '00000003-0000-0000-c000-000000000000' };
@@ -76,4 +76,52 @@ test('an Azure role: a built-in known by name, a custom role by the tier its def
     ],
   });
   assert.equal(overridden.tier, 2);
+});
+
+const GA = '62e90394-69f5-4237-9190-012177145e10';
+const active: Grant = {
+  kind: 'directory-role',
+  permission: 'Global Administrator',
+  permissionId: GA,
+  scope: '/',
+};
+const eligible: Grant = { ...active, eligible: true };
+
+test('an eligible role sorts right after the same role held, whatever order Graph listed them in', () => {
+  const readers: Grant = {
+    kind: 'directory-role',
+    permission: 'Directory Readers',
+    permissionId: 'd',
+    scope: '/',
+  };
+  const unit: Grant = { ...eligible, scope: '/administrativeUnits/u1' };
+  const canonical = [readers, active, eligible, unit];
+  for (const order of [canonical, [...canonical].reverse(), [unit, eligible, readers, active]])
+    assert.deepEqual(sortGrants(order), canonical);
+});
+
+test('eligible and held are two grants; the same grant twice is one', () => {
+  assert.deepEqual(uniqueGrants([eligible, active, { ...eligible }, { ...active }]), [active, eligible]);
+  assert.deepEqual(uniqueGrants([eligible]), [eligible]);
+});
+
+test('an eligible role is tiered as the role: eligible Global Administrator is tier 0', () => {
+  assert.equal(tierOfGrant(eligible).tier, 0);
+  assert.deepEqual(tierOfGrant(eligible), tierOfGrant(active));
+  const custom: Grant = {
+    kind: 'directory-role',
+    permission: 'Custom role',
+    permissionId: 'c',
+    scope: '/',
+    eligible: true,
+  };
+  assert.equal(tierOfGrant(custom).tier, 'unknown', 'unknown, never harmless');
+  const groups = grantsByTier([eligible, custom]);
+  assert.deepEqual(
+    groups.map((g) => [g.tier, g.grants.map((t) => t.grant.eligible)]),
+    [
+      [0, [true]],
+      ['unknown', [true]],
+    ],
+  );
 });

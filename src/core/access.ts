@@ -1,5 +1,6 @@
 // What a service principal may do in Entra (its blast radius): the app roles it holds on resources, the
-// delegated permissions granted to it as a client, and the directory roles assigned to it. Pure.
+// delegated permissions granted to it as a client, and the directory roles assigned to it or that it may
+// activate (eligible through PIM). Pure.
 import { compareCodePoints } from './code-point-order.ts';
 import {
   type TierResult,
@@ -38,6 +39,12 @@ export interface Grant {
    */
   tier?: Tier | 'unknown';
   tierReason?: string;
+  /**
+   * Directory roles only: eligible (PIM), not active. It can be activated on demand (within the role's PIM
+   * settings), so it weighs as the role itself for blast radius; absent for an active assignment. An eligible
+   * role and the same role active are two grants.
+   */
+  eligible?: true;
 }
 
 /** The id Entra gives the default app role of a resource that declares none (DC `approleassignment.md`). */
@@ -59,8 +66,33 @@ export function sortGrants(grants: readonly Grant[]): Grant[] {
       compareCodePoints(text(a.resourceId), text(b.resourceId)) ||
       compareCodePoints(a.permission, b.permission) ||
       compareCodePoints(text(a.permissionId), text(b.permissionId)) ||
-      compareCodePoints(text(a.scope), text(b.scope)),
+      compareCodePoints(text(a.scope), text(b.scope)) ||
+      // Active before eligible, so a role both held and eligible reads in that order.
+      Number(a.eligible === true) - Number(b.eligible === true),
   );
+}
+
+/** What tells two grants apart (the canonical order's keys): equal identity, one grant. */
+export function grantIdentity(grant: Grant): string {
+  return JSON.stringify([
+    grant.kind,
+    grant.resourceId,
+    grant.permission,
+    grant.permissionId,
+    grant.scope,
+    grant.eligible === true,
+  ]);
+}
+
+/** In canonical order, each grant once (Graph may list one twice, e.g. from two readings of a role). */
+export function uniqueGrants(grants: readonly Grant[]): Grant[] {
+  const seen = new Set<string>();
+  return sortGrants(grants).filter((g) => {
+    const key = grantIdentity(g);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A grant's tier from src/core/tiers: the user's overrides, then Lanyard's data; 'unknown' when neither. */
@@ -80,6 +112,7 @@ export function tierOfGrant(grant: Grant, overrides?: TierOverrides): TierResult
         { value: grant.permission, resourceAppId: grant.resourceAppId ?? null },
         overrides,
       );
+    // An eligible role is tiered as the role: it can be activated on demand (eligible tier 0 is tier 0).
     case 'directory-role':
       return tierOfDirectoryRole(
         { templateId: grant.permissionId ?? null, displayName: grant.permission },

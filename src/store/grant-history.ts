@@ -24,8 +24,10 @@ export async function recordGrantHistory(
     select distinct on (v.object_id, k.grant_key) v.object_id, k.grant_key, g as grant
     from identity_versions v
     cross join lateral jsonb_array_elements(v.data->'access') g
-    cross join lateral (select md5(jsonb_build_array(
-      g->'kind', g->'resourceId', g->'permissionId', g->'permission', g->'scope')::text) as grant_key) k
+    cross join lateral (select md5((jsonb_build_array(
+      g->'kind', g->'resourceId', g->'permissionId', g->'permission', g->'scope')
+      -- Eligible (PIM) and active assignments of one role are two grants; active keys stay as they were.
+      || case when g ? 'eligible' then jsonb_build_array(g->'eligible') else '[]'::jsonb end)::text) as grant_key) k
     where v.integration_id = ${integrationId}::uuid and v.ended_seq is null and v.data ? 'access'`);
   await tx.execute(sql`
     update grant_history h set revoked_scan_id = ${scanId}::int, revoked_seq = ${seq}::int

@@ -79,7 +79,7 @@ export function accessOf(facts: IdentityFact[]): Map<string, Grant[]> {
 
 /**
  * The same grants from the emulator's access answer key, written independently of the collector: one per app-role
- * assignment, per delegated scope and per directory role, in canonical order. Service principals holding nothing
+ * assignment, per delegated scope, per directory role and per eligible directory role, in canonical order. Service principals holding nothing
  * are left out, as the collector sends no fact for them.
  */
 export function expectedAccess(truth: AccessGroundTruth): Map<string, Grant[]> {
@@ -118,6 +118,15 @@ export function expectedAccess(truth: AccessGroundTruth): Map<string, Grant[]> {
           permission: r.displayName ?? r.roleDefinitionId,
           permissionId: r.roleDefinitionId,
           scope: r.directoryScopeId,
+        }),
+      ),
+      ...s.eligibleDirectoryRoles.map(
+        (r): Grant => ({
+          kind: 'directory-role',
+          permission: r.displayName ?? r.roleDefinitionId,
+          permissionId: r.roleDefinitionId,
+          scope: r.directoryScopeId,
+          eligible: true,
         }),
       ),
     ];

@@ -104,6 +104,21 @@ forEachDatabase('grant history', (database) => {
     );
   });
 
+  test('an eligible (PIM) role and the same role held are two grants, each with its own history', async () => {
+    const { id } = await store.integrations.create(newIntegration());
+    const eligible: Grant = { ...admin, eligible: true };
+    const first = await scan(store, id, holding(admin, eligible), { parts: accessPart(true) });
+    const activeOnly = await scan(store, id, holding(admin), { parts: accessPart(true) });
+    const history = await store.grants.history(id, 'sp-a');
+    assert.deepEqual(
+      history.map((r) => [r.grant.eligible ?? false, r.grantedScanId, r.revokedScanId]),
+      [
+        [false, first.id, null],
+        [true, first.id, activeOnly.id],
+      ],
+    );
+  });
+
   test('an identity gone from a complete scan takes its grants with it', async () => {
     const { id } = await store.integrations.create(newIntegration());
     await scan(store, id, [...holding(admin), ...asFacts([identity('sp-b', { kind: 'servicePrincipal' })])], {

@@ -38,6 +38,15 @@ test('each grant held shows the scan that first saw it; grants no longer held ar
   assert.ok(lines.indexOf('Reader') < lines.indexOf('no longer held'));
 });
 
+test('an eligible (PIM) role is labelled so, and matched to its own history', () => {
+  const eligible: Grant = { ...admin, eligible: true };
+  const lines = renderAccess(sp([admin, eligible]), [record(admin, 1, null), record(eligible, 2, null)]).join(
+    '\n',
+  );
+  assert.match(lines, /directory role\s+Global Administrator\s+-\s+\/\s+scan 1 /);
+  assert.match(lines, /directory role \(eligible\)\s+Global Administrator\s+-\s+\/\s+scan 2 /);
+});
+
 test('access never read, or unknown, is said so: never an empty table', () => {
   assert.deepEqual(renderAccess(sp(undefined)), ['Access: not read yet (scan again to read it)']);
   assert.match(renderAccess(sp([], ['access']))[0]!, /^Access: unknown/);

@@ -14,13 +14,14 @@ const KIND_LABEL: Record<Grant['kind'], string> = {
 };
 
 /** What identifies a grant across scans, as the store's grant history keys it. */
-const grantKey = (g: Grant) => JSON.stringify([g.kind, g.resourceId, g.permissionId, g.permission, g.scope]);
+const grantKey = (g: Grant) =>
+  JSON.stringify([g.kind, g.resourceId, g.permissionId, g.permission, g.scope, g.eligible ?? false]);
 
 const day = (at: Date | null) => (at ? at.toISOString().slice(0, 10) : '?');
 
 function cells(grant: Grant): string[] {
   return [
-    KIND_LABEL[grant.kind],
+    grant.eligible ? `${KIND_LABEL[grant.kind]} (eligible)` : KIND_LABEL[grant.kind],
     grant.kind === 'app-role' && grant.permissionId === DEFAULT_APP_ROLE_ID
       ? '(default access)'
       : grant.permission,

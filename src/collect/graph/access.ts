@@ -7,12 +7,18 @@
 // - `oauth2PermissionGrants`, one tenant-wide list at 999 a page (1 RU with $select);
 // - `roleManagement/directory/roleDefinitions` (names) and `roleAssignments`, tenant-wide lists (1 RU a page).
 //   Older docs say the directory provider needs a `$filter` on roleAssignments (facts §5.8): where Graph refuses
-//   the unfiltered list, it is read per role definition (`roleDefinitionId eq`) through $batch instead.
+//   the unfiltered list, it is read per role definition (`roleDefinitionId eq`) through $batch instead;
+// - `roleManagement/directory/roleEligibilityScheduleInstances`, the directory roles each principal may activate
+//   (PIM), tenant-wide (1 RU a page). Graph lists no Directory.* permission for it: an integration reading roles
+//   through Directory.Read.All is refused (403) and the part fails, naming RoleEligibilitySchedule.Read.Directory,
+//   so eligibility is never shown as "none" when it went unread. A tenant without Entra ID P2 / ID Governance is
+//   answered 400 AadPremiumLicenseRequired: it holds no eligible roles (Entra removes them when the licence goes,
+//   ED `licensing-pim.md`), so that answer is read as none and the part completes.
 //
 // Access is one optional part of the scan: its facts are delivered only once every list is read, so a service
 // principal's access is either complete or left as the previous scan saw it (unknown when never read).
 import type { Grant } from '../../core/access.ts';
-import { sortGrants } from '../../core/access.ts';
+import { uniqueGrants } from '../../core/access.ts';
 import { PermissionMissing } from '../../core/errors.ts';
 import type { IdentityFact } from '../../core/facts.ts';
 import type { ScanPart } from '../../core/scan-parts.ts';
@@ -47,14 +53,20 @@ const GRANTS_URL =
 const ROLE_DEFINITIONS_URL = '/roleManagement/directory/roleDefinitions?$select=id,templateId,displayName';
 const ROLE_ASSIGNMENTS_URL =
   '/roleManagement/directory/roleAssignments?$select=id,principalId,roleDefinitionId,directoryScopeId';
+const ELIGIBILITY_URL =
+  '/roleManagement/directory/roleEligibilityScheduleInstances?$select=id,principalId,roleDefinitionId,directoryScopeId';
 const roleAssignmentsOfUrl = (roleDefinitionId: string) =>
   `${ROLE_ASSIGNMENTS_URL}&$filter=roleDefinitionId%20eq%20'${encodeURIComponent(roleDefinitionId)}'`;
 
-/** The permissions each read needs (least privileged; Directory.Read.All covers them all). */
+/**
+ * The permissions each read needs (least privileged). Directory.Read.All covers all but eligibility, which
+ * RoleEligibilitySchedule.Read.Directory or RoleManagement.Read.Directory (which also covers roles) allows.
+ */
 export const ACCESS_PERMISSIONS = {
   resources: 'Application.Read.All',
   grants: 'Directory.Read.All',
   roles: 'RoleManagement.Read.Directory',
+  eligibility: 'RoleEligibilitySchedule.Read.Directory',
 } as const;
 
 interface WireServicePrincipal {
@@ -218,15 +230,18 @@ async function readAll(
     for (const permission of new Set((g.scope ?? '').split(' ').filter(Boolean)))
       add(g.clientId, { kind: 'delegated', ...resourceOf(g.resourceId), permission, scope });
   }
-  for (const r of roles.assignments) {
-    if (!r.roleDefinitionId) continue;
+  const directoryRole = (r: WireRoleAssignment, eligible: boolean) => {
+    if (!r.roleDefinitionId) return;
     add(r.principalId, {
       kind: 'directory-role',
       permission: roles.names.get(r.roleDefinitionId) ?? r.roleDefinitionId,
       permissionId: r.roleDefinitionId,
       scope: r.directoryScopeId ?? '/',
+      ...(eligible ? { eligible: true as const } : {}),
     });
-  }
+  };
+  for (const r of roles.assignments) directoryRole(r, false);
+  for (const r of roles.eligibilities) directoryRole(r, true);
 
   for (const [principalId, assignments] of azure?.assignments ?? []) {
     for (const a of assignments)
@@ -241,16 +256,6 @@ async function readAll(
   }
 
   return [...held].map(([objectId, list]) => ({ aspect: 'access', objectId, grants: uniqueGrants(list) }));
-}
-
-function uniqueGrants(grants: readonly Grant[]): Grant[] {
-  const seen = new Set<string>();
-  return sortGrants(grants).filter((g) => {
-    const key = JSON.stringify([g.kind, g.resourceId, g.permission, g.permissionId, g.scope]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 async function collect<T>(
@@ -268,18 +273,36 @@ async function collect<T>(
   return out;
 }
 
-/** Role names by id and template id, and every role assignment (per definition where Graph wants a filter). */
-async function readRoles(
-  transport: Reader,
-  signal: AbortSignal,
-  read: (n: number) => void,
-): Promise<{ names: Map<string, string>; assignments: WireRoleAssignment[] }> {
+/** Graph's answer to a PIM read in a tenant without Entra ID P2 or ID Governance (maester issue 1421). */
+function isLicenceRefusal(error: unknown): boolean {
+  return error instanceof QueryRefused && error.message.includes('AadPremiumLicenseRequired');
+}
+
+interface Roles {
+  names: Map<string, string>;
+  assignments: WireRoleAssignment[];
+  /** Eligible (PIM) roles; [] where the tenant has no licence for PIM, so none can exist. */
+  eligibilities: WireRoleAssignment[];
+}
+
+/**
+ * Role names by id and template id, every role assignment (per definition where Graph wants a filter) and every
+ * eligibility. A refused eligibility list fails the whole reading but for the licence refusal (see the top).
+ */
+async function readRoles(transport: Reader, signal: AbortSignal, read: (n: number) => void): Promise<Roles> {
   const permission = ACCESS_PERMISSIONS.roles;
-  const [definitions, assignments] = await Promise.all([
+  const [definitions, assignments, eligibilities] = await Promise.all([
     collect<WireRoleDefinition>(transport, ROLE_DEFINITIONS_URL, permission, signal, read),
     collect<WireRoleAssignment>(transport, ROLE_ASSIGNMENTS_URL, permission, signal, read).catch(
       (error: unknown) => (error instanceof QueryRefused ? null : Promise.reject(error)),
     ),
+    collect<WireRoleAssignment>(
+      transport,
+      ELIGIBILITY_URL,
+      ACCESS_PERMISSIONS.eligibility,
+      signal,
+      read,
+    ).catch((error: unknown) => (isLicenceRefusal(error) ? [] : Promise.reject(error))),
   ]);
   const names = new Map<string, string>();
   for (const d of definitions) {
@@ -287,12 +310,16 @@ async function readRoles(
     if (d.id) names.set(d.id, d.displayName);
     if (d.templateId) names.set(d.templateId, d.displayName);
   }
-  if (assignments) return { names, assignments };
+  if (assignments) return { names, assignments, eligibilities };
   const ids = [...new Set(definitions.map((d) => d.id).filter((id): id is string => !!id))];
   const lists = await readBatchedLists(
     transport,
     ids.map((id, i) => ({ id: String(i), url: roleAssignmentsOfUrl(id) })),
     { signal, permission },
   );
-  return { names, assignments: lists.flatMap((l) => (l.items ?? []) as WireRoleAssignment[]) };
+  return {
+    names,
+    assignments: lists.flatMap((l) => (l.items ?? []) as WireRoleAssignment[]),
+    eligibilities,
+  };
 }

@@ -178,3 +178,15 @@ test('the scored identity holds both objects’ credentials and owners, and what
   assert.equal(appSecret.impact, 100);
   assert.ok(appSecret.factors.some((f) => f.id === 'reach_tier0_tenant'));
 });
+
+test('an eligible (PIM) role reaches as far as the role, by a path that says it must be activated', () => {
+  const entry = reachOfGrant({
+    kind: 'directory-role',
+    permission: 'Global Administrator',
+    permissionId: '62e90394-69f5-4237-9190-012177145e10',
+    scope: '/',
+    eligible: true,
+  });
+  assert.equal(entry.tier, 0);
+  assert.deepEqual(entry.path, ['eligible (PIM): activate to use']);
+});

@@ -51,7 +51,8 @@ export function reachOfGrant(grant: Grant, overrides?: TierOverrides): Reach {
     name,
     tier: tier.tier,
     ...(tier.origin === 'none' ? {} : { reason: tier.reason }),
-    path: [],
+    // Eligible (PIM): held once activated, which the principal or an admin can do.
+    path: grant.eligible ? ['eligible (PIM): activate to use'] : [],
   };
   if (grant.kind === 'directory-role') entry.scope = grant.scope || '/';
   if (grant.kind === 'azure-role' && grant.scope) entry.scope = grant.scope;
