@@ -53,6 +53,9 @@ const FLAGS: Record<string, string> = {
   risk: '--risk',
   tier: '--tier',
   unusedFor: '--unused-for',
+  subscription: '--subscription',
+  pin: '--pin',
+  forget: '--forget',
 };
 
 /** One line naming the cause, one naming the fix, and a distinct exit code per cause. */

@@ -348,12 +348,12 @@ export function validateIntegrationInput(raw: RawIntegrationInput): IntegrationI
   };
 }
 
-/** Subscription ids as ARM names them (GUIDs), lower-cased and without repeats. */
-export function subscriptionIds(values: readonly string[]): string[] {
+/** Subscription ids as ARM names them (GUIDs), lower-cased and without repeats; `field` names the input at fault. */
+export function subscriptionIds(values: readonly string[], field = 'subscription'): string[] {
   for (const value of values) {
     if (!GUID.test(value.trim())) {
-      throw new InvalidInput(`--subscription "${value}" is not a subscription id (GUID)`, {
-        field: 'subscription',
+      throw new InvalidInput(`"${value}" is not a subscription id (GUID)`, {
+        field,
         fix: 'use the Subscription ID shown in the Azure portal > Subscriptions',
       });
     }

@@ -63,8 +63,8 @@ export function createIntegrationService({ store }: { store: Pick<Store, 'integr
           fix: 'give --pin <ids...> to read only those, or --all to read every visible subscription',
         });
       }
-      const pin = change.pin?.length ? subscriptionIds(change.pin) : undefined;
-      const forget = new Set(change.forget?.length ? subscriptionIds(change.forget) : []);
+      const pin = change.pin?.length ? subscriptionIds(change.pin, 'pin') : undefined;
+      const forget = new Set(change.forget?.length ? subscriptionIds(change.forget, 'forget') : []);
       const integration = await named(name);
       const current = integration.azureSubscriptions ?? { pinned: null, seen: [] };
       const next: AzureSubscriptions = {

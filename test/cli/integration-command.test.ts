@@ -206,7 +206,13 @@ const badInputs: Array<{ name: string; args: string[]; code: number; message: Re
     name: 'a subscription that is not a GUID',
     args: [...createArgs('x', CLIENT), '--auth', 'azure-cli', '--subscription', 'prod-sub'],
     code: EXIT_CODES.LANYARD_INVALID_INPUT,
-    message: /--subscription "prod-sub" is not a subscription id/,
+    message: /--subscription: "prod-sub" is not a subscription id/,
+  },
+  {
+    name: 'pinning a subscription that is not a GUID',
+    args: ['integration', 'subscriptions', 'prod', '--pin', 'prod-sub'],
+    code: EXIT_CODES.LANYARD_INVALID_INPUT,
+    message: /--pin: "prod-sub" is not a subscription id/,
   },
   {
     name: 'pinning and unpinning at once',
