@@ -241,6 +241,20 @@ export async function readAzureAccess(
   return access;
 }
 
+/**
+ * Throws when a subscription could not be read, naming the first and the role that would fill it: what ARM said
+ * about the others is then incomplete, and the parts built on it must stay unknown rather than show less.
+ */
+export function assertAzureReadable(access: AzureAccess): void {
+  const [first, ...others] = access.unknown;
+  if (!first) return;
+  throw new PermissionMissing(
+    `Azure subscription ${first.subscriptionId} could not be read (${first.reason})` +
+      (others.length > 0 ? ` nor ${others.length} more` : ''),
+    { permission: first.permission },
+  );
+}
+
 /** Federated-credential reads in flight per subscription. */
 const FEDERATED_READS_AT_ONCE = 8;
 

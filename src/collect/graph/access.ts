@@ -19,10 +19,9 @@
 // principal's access is either complete or left as the previous scan saw it (unknown when never read).
 import type { Grant } from '../../core/access.ts';
 import { uniqueGrants } from '../../core/access.ts';
-import { PermissionMissing } from '../../core/errors.ts';
 import type { IdentityFact } from '../../core/facts.ts';
 import type { ScanPart } from '../../core/scan-parts.ts';
-import type { AzureAccess } from '../arm/azure-access.ts';
+import { type AzureAccess, assertAzureReadable } from '../arm/azure-access.ts';
 import { readBatchedLists } from './collector-reads.ts';
 import { QueryRefused } from './graph-errors.ts';
 import type { GraphTransport } from './transport.ts';
@@ -189,14 +188,7 @@ async function readAll(
     ),
   );
   const [grants, roles, azure] = await Promise.all([grantsRead, rolesRead, options.azure]);
-  if (azure && azure.unknown.length > 0) {
-    const [first] = azure.unknown;
-    throw new PermissionMissing(
-      `Azure subscription ${first!.subscriptionId} could not be read (${first!.reason})` +
-        (azure.unknown.length > 1 ? ` nor ${azure.unknown.length - 1} more` : ''),
-      { permission: first!.permission },
-    );
-  }
+  if (azure) assertAzureReadable(azure);
 
   const held = new Map<string, Grant[]>();
   const add = (principalId: string | undefined | null, grant: Grant) => {

@@ -27,7 +27,7 @@
 import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
-import { type AzureAccess, readAzureAccess } from '../arm/azure-access.ts';
+import { type AzureAccess, assertAzureReadable, readAzureAccess } from '../arm/azure-access.ts';
 import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readAccess } from './access.ts';
 import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import type { Coverage } from './coverage.ts';
@@ -409,13 +409,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   /** User-assigned identities' federated credentials, which ARM holds: merged into their credentials. */
   async function readManagedIdentityFederatedPart(reading: Promise<AzureAccess>): Promise<void> {
     const found = await reading;
-    if (found.unknown.length > 0) {
-      const [first] = found.unknown;
-      throw new PermissionMissing(
-        `Azure subscription ${first!.subscriptionId} could not be read (${first!.reason})`,
-        { permission: first!.permission },
-      );
-    }
+    assertAzureReadable(found);
     await deliver(
       [...found.userAssignedIdentities.values()].map((identity) => ({
         aspect: 'federated' as const,
