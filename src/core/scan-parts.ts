@@ -22,6 +22,18 @@ export interface ScanPart {
   reason?: string;
   /** The Graph permission that would let it complete, when a missing one was the reason. */
   permission?: string;
+  /**
+   * It failed for a standing reason of the tenant's setup (a permission, role or licence the reader lacks), which
+   * every scan would meet again until someone changes it. An optional part that fails so leaves its aspect
+   * unknown and says why, but does not make the scan partial: otherwise a tenant without a licence for one
+   * optional part could never record an identity's removal.
+   */
+  standing?: boolean;
+}
+
+/** Whether this part keeps the scan from succeeding: any required part, or an optional one cut short. */
+export function holdsScanBack(part: ScanPart): boolean {
+  return !part.complete && !(part.optional && part.standing);
 }
 
 /** One line per part that did not complete, for summaries and warnings. */
@@ -49,9 +61,16 @@ export function createPartTracker() {
       const part = parts.get(name);
       if (part) parts.set(name, { ...part, complete: true });
     },
-    fail(name: string, reason: string, permission?: string): void {
+    fail(name: string, reason: string, why: { permission?: string; standing?: boolean } = {}): void {
       const part = parts.get(name);
-      if (part) parts.set(name, { ...part, complete: false, reason, ...(permission ? { permission } : {}) });
+      if (!part) return;
+      parts.set(name, {
+        ...part,
+        complete: false,
+        reason,
+        ...(why.permission ? { permission: why.permission } : {}),
+        ...(why.standing ? { standing: true } : {}),
+      });
     },
     /** Every declared part; those neither completed nor failed get `reason`. */
     snapshot(reason: string): ScanPart[] {

@@ -104,7 +104,9 @@ test('a collection that could not read everything is partial and names the parts
     parts.declare({ name: 'applications', kind: 'application', aspect: 'identity' });
     parts.declare({ name: 'application-owners', kind: 'application', aspect: 'owners', optional: true });
     parts.complete('applications');
-    parts.fail('application-owners', 'Graph failed GET /v1.0/applications', 'Application.Read.All');
+    parts.fail('application-owners', 'Graph failed GET /v1.0/applications', {
+      permission: 'Application.Read.All',
+    });
     return result({ complete: false, warnings: ['owners of x: 404'] });
   };
   const { summary } = await createScanService({ store, collect, now }).run('prod');

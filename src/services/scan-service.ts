@@ -29,7 +29,10 @@ export interface CollectProgress {
 export interface CollectResult {
   counts: Record<string, number>;
   warnings: string[];
-  /** False when some data could not be read: the scan is then `partial`. */
+  /**
+   * False when some data could not be read: the scan is then `partial`. An optional part that a missing
+   * permission or licence holds back does not count (its part says so, standing): see holdsScanBack.
+   */
   complete: boolean;
   requests: number;
   resourceUnits: number;

@@ -26,7 +26,7 @@
 
 import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
-import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
+import { createPartTracker, holdsScanBack, type PartTracker } from '../../core/scan-parts.ts';
 import { type AzureAccess, assertAzureReadable, readAzureAccess } from '../arm/azure-access.ts';
 import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readAccess } from './access.ts';
 import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
@@ -102,7 +102,7 @@ export interface CollectInventoryResult {
   tenantDisplayName: string | null;
   counts: InventoryCounts;
   warnings: string[];
-  /** False when some data could not be read. */
+  /** False when some data could not be read, except optional parts a missing permission or licence holds back. */
   complete: boolean;
   requests: number;
   resourceUnits: number;
@@ -446,9 +446,14 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   }
   const optionalFailure = (name: string) => (error: unknown) => {
     if (!signal.aborted && failsAlone(error)) {
-      const permission = error instanceof PermissionMissing ? error.permission : undefined;
-      // The part carries the reason; the scan's summary says it once (describeIncompleteParts).
-      parts.fail(name, (error as Error).message, permission);
+      // The part carries the reason; the scan's summary says it once (describeIncompleteParts). A missing
+      // permission or licence stands until someone changes the tenant: the scan succeeds without the part.
+      const missing = error instanceof PermissionMissing;
+      const permission = missing ? error.permission : undefined;
+      parts.fail(name, (error as Error).message, {
+        ...(permission ? { permission } : {}),
+        standing: missing,
+      });
       return;
     }
     failed.abort(error);
@@ -489,7 +494,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     tenantDisplayName: tenant.displayName,
     counts: counter.counts(),
     warnings,
-    complete: outcome.every((part) => part.complete),
+    complete: !outcome.some(holdsScanBack),
     requests: stats.requests,
     resourceUnits: stats.resourceUnits,
     plan,
