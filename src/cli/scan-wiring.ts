@@ -11,7 +11,10 @@ const collectFromGraph =
     return createGraphCollect({ ...DEFAULT_GRAPH_SETTINGS, ...parts })(integration, options);
   };
 
-/** The opt-in parts of a scan (see README): what each service principal holds, and when identities last signed in. */
+/**
+ * The optional parts a scan reads beyond the inventory (see README), both by default: what each service
+ * principal holds, and when identities last signed in. `lanyard scan --no-access / --no-last-use` skips one.
+ */
 export interface OptionalParts {
   access?: boolean;
   signIns?: boolean;
@@ -20,7 +23,7 @@ export interface OptionalParts {
 export function createCliScanService(store: Store, parts: OptionalParts = {}) {
   return createScanService({
     store,
-    collect: collectFromGraph(parts),
+    collect: collectFromGraph({ access: parts.access ?? true, signIns: parts.signIns ?? true }),
     now: () => new Date(),
   });
 }

@@ -13,13 +13,14 @@ export interface GraphCollectSettings {
   resourceUnitsPer10s: number;
   maxInFlight?: number;
   /**
-   * The blast-radius part: the access each service principal holds (default false: at 100,000 applications it
-   * adds 13–16 s and takes the scan past 512 MB, bench/README.md).
+   * The blast-radius part: the access each service principal holds, with Azure RBAC and user-assigned
+   * identities' federated credentials from ARM. The CLI reads it unless told not to (scan-wiring.ts); false here,
+   * so a caller names every part it pays for.
    */
   access?: boolean;
   /**
-   * The last-use part: sign-in activity (default false: a first reading pages Graph's activity reports at their
-   * limit of 5 requests per 10 s, minutes at 100,000 applications; later readings take a few requests).
+   * The last-use part: sign-in activity (a first reading pages Graph's sign-in log at the reports limit of 5
+   * requests per 10 s, minutes at 100,000 applications; later readings take a few requests). As `access`.
    */
   signIns?: boolean;
 }

@@ -72,10 +72,8 @@ export function registerDemo(program: Command): void {
             `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
           );
           const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
-          // The demo tenant is small: reading what each service principal holds (blast radius) costs little
-          // here, and without it every reach would be unknown. Sign-ins are not read: the sign-in reports'
-          // limit (5 requests per 10 s) would triple the demo's time; last use shows as unknown.
-          const scans = createCliScanService(store, { access: true, signIns: true });
+          // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in.
+          const scans = createCliScanService(store);
           const { summary, error } = await scans.run(DEMO_INTEGRATION, {
             onProgress: (p) => progress.update(p),
           });

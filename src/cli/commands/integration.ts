@@ -149,7 +149,7 @@ export function registerIntegration(program: Command): void {
       }
       const lines = [
         `reads:     ${state.pinned ? `only ${state.pinned.join(', ')}` : 'every subscription it can see'}`,
-        `last seen: ${state.seen.length > 0 ? state.seen.join(', ') : 'none yet (scan with --access)'}`,
+        `last seen: ${state.seen.length > 0 ? state.seen.join(', ') : 'none yet (the next scan reads them)'}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
@@ -166,7 +166,7 @@ export function registerIntegration(program: Command): void {
 
 /** Since when sign-ins are watched, or why they are not (src/core/last-use.ts). */
 function describeWatch(watch: Integration['signInWatch']): string {
-  if (!watch) return 'not read yet (scan with --last-use)';
+  if (!watch) return 'not read yet (the next scan reads it)';
   const since = watch.monitoredSince
     ? `watched since ${watch.monitoredSince}, read through ${watch.readThrough}`
     : '';

@@ -123,7 +123,7 @@ export function registerInventory(program: Command): void {
     )
     .option(
       '--tier <tier>',
-      'holding something at tier 0, 1 or 2 or more privileged (read by scan --access; identities whose access is unknown are not matched)',
+      'holding something at tier 0, 1 or 2 or more privileged (identities whose access is unknown are not matched)',
     )
     .option(
       '--unused-for <duration>',

@@ -33,8 +33,8 @@ export function registerRisk(program: Command): void {
       '\nA score is impact (the most privileged thing the identity reaches) times likelihood (how easily the\n' +
         'credential is abused: its type, where it is held, its lifetime, expiry and last use) / 100; every factor\n' +
         'is listed. An application and its service principal are scored as one. What could not be read (access\n' +
-        'without `scan --access`, last use without `scan --last-use`) is unknown and scored as such, never as\n' +
-        '"no permissions" or "never used".',
+        'or last use a scan could not read, or skipped with --no-access / --no-last-use) is unknown and scored as\n' +
+        'such, never as "no permissions" or "never used".',
     )
     .action(async (options) => {
       const format = parseRiskFormat(options.format);

@@ -47,12 +47,12 @@ export function registerScan(program: Command): void {
     )
     .option('--allow-mass-removal', 'let this scan remove any share of the identities it no longer sees')
     .option(
-      '--access',
-      'also read what each service principal holds: app roles, delegated grants, directory roles (blast radius)',
+      '--no-access',
+      'skip what each service principal holds (app roles, delegated grants, directory and Azure roles): it keeps what the previous scan read',
     )
     .option(
-      '--last-use',
-      'also read when identities and credentials last signed in (needs AuditLog.Read.All and Entra ID P1/P2)',
+      '--no-last-use',
+      'skip when identities and credentials last signed in (read from Graph with AuditLog.Read.All and Entra ID P1/P2)',
     )
     .action(async (options) => {
       const removal = {
@@ -69,8 +69,8 @@ export function registerScan(program: Command): void {
           });
         }
         const service = createCliScanService(store, {
-          access: Boolean(options.access),
-          signIns: Boolean(options.lastUse),
+          access: options.access !== false,
+          signIns: options.lastUse !== false,
         });
         const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();

@@ -13,7 +13,7 @@ export interface Workload {
 }
 
 export const ACCESS_NOT_READ =
-  'its access (app roles, delegated grants, directory and Azure roles): not read yet, scan with --access';
+  'its access (app roles, delegated grants, directory and Azure roles): not read yet (every scan reads it, unless run with --no-access)';
 export const ACCESS_INCOMPLETE =
   'its access (app roles, delegated grants, directory and Azure roles): the scans could not read it completely';
 export const OTHER_TENANTS =
