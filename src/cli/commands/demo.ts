@@ -11,6 +11,7 @@ import { renderOverview } from '../format/overview-output.ts';
 import { writeRanking } from '../format/risk-output.ts';
 import { streamOutput } from '../output.ts';
 import { createProgressReporter } from '../progress.ts';
+import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, lanyardHome, withStore } from '../runtime.ts';
 import { createCliScanService } from '../scan-wiring.ts';
 
@@ -39,6 +40,8 @@ export function registerDemo(program: Command): void {
       const apps = positiveInt(options.apps, '--apps', 200_000);
       const seed = positiveInt(options.seed, '--seed', 2 ** 31);
       const globals = program.opts<GlobalOptions>();
+      // The user's risk.json applies to the demo's ranking as to `lanyard risk`; a bad one stops it before the emulator starts.
+      const { config, tiers } = await loadRiskSettings(globals);
       const demoDir = join(lanyardHome(globals), 'demo');
       await mkdir(demoDir, { recursive: true, mode: 0o700 });
       // Loaded on demand: the emulator (certificates, tenant generator) is heavy and only the demo needs it.
@@ -83,7 +86,7 @@ export function registerDemo(program: Command): void {
           const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
           // Ranked from the identities already read for the overview: the demo tenant is small.
           const ref = { id: integration!.id, name: integration!.name, tenantId: integration!.tenantId };
-          const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now });
+          const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now, config, tiers });
           const rows = identities.map((identity) => ({ integration: ref, identity }));
           const riskiest = await risk.rankRows(rows, { top: RISKIEST_SHOWN });
           return { summary, identities, riskiest };

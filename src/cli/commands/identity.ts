@@ -6,12 +6,14 @@ import { Conflict, NotFound } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { identityType, isUnknown } from '../../core/inventory-query.ts';
+import type { TierOverrides } from '../../core/tiers/tier-table.ts';
 import { createIdentityService } from '../../services/identity-service.ts';
 import { createRiskService, type IdentityRisk } from '../../services/risk-service.ts';
 import type { GrantRecord } from '../../store/index.ts';
 import { renderAccess } from '../format/access-output.ts';
 import { credentialRiskCell, describeLastUse, renderIdentityRisk } from '../format/risk-output.ts';
 import { renderTable } from '../format/table.ts';
+import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
 type History = Array<{ scanId: number; at: Date; change: string }>;
@@ -22,6 +24,7 @@ function renderIdentity(
   risk: IdentityRisk,
   grants: GrantRecord[],
   now: number,
+  tiers: TierOverrides,
 ): string {
   const credentialRisk = new Map(risk.credentials.map((c) => [`${c.location}/${c.keyId}`, c]));
   const partnerCredentials = risk.credentials.length - identity.credentials.length;
@@ -85,7 +88,7 @@ function renderIdentity(
   if (isUnknown(identity, 'federated')) {
     lines.push('', 'Federated credentials: unknown (no scan has read them completely yet)');
   }
-  if (identity.kind === 'servicePrincipal') lines.push('', ...renderAccess(identity, grants));
+  if (identity.kind === 'servicePrincipal') lines.push('', ...renderAccess(identity, grants, tiers));
   if (history.length > 0) {
     lines.push('', 'History');
     for (const entry of history)
@@ -95,12 +98,12 @@ function renderIdentity(
 }
 
 /** Each grant with the tier it is classified at and why, as the text output groups them. */
-function withTiers(identity: Identity): Identity {
+function withTiers(identity: Identity, tiers: TierOverrides): Identity {
   if (!identity.access) return identity;
   return {
     ...identity,
     access: identity.access.map((grant) => {
-      const { tier, reason } = tierOfGrant(grant);
+      const { tier, reason } = tierOfGrant(grant, tiers);
       return { ...grant, tier, tierReason: reason };
     }),
   };
@@ -114,11 +117,13 @@ export function registerIdentity(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (lookup: string, options) => {
       const now = Date.now();
-      const result = await withStore(program.opts<GlobalOptions>(), async (store) => {
+      const globals = program.opts<GlobalOptions>();
+      const { config, tiers } = await loadRiskSettings(globals);
+      const result = await withStore(globals, async (store) => {
         const found = await createIdentityService({ store }).lookup(lookup);
         if (found.kind !== 'found') return found;
         // Scored with its partner (application ↔ service principal) and last use, while the store is open.
-        const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now });
+        const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now, config, tiers });
         const matches = [];
         for (const match of found.matches) {
           const grantHistory =
@@ -158,7 +163,7 @@ export function registerIdentity(program: Command): void {
       }
       const found = result.matches.map(({ integration, identity, history, risk, grantHistory }) => ({
         integration: { name: integration.name, tenantId: integration.tenantId },
-        identity: withTiers(identity),
+        identity: withTiers(identity, tiers),
         risk,
         history,
         grantHistory,
@@ -170,7 +175,7 @@ export function registerIdentity(program: Command): void {
       const text = found
         .map(
           (f) =>
-            `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history, f.risk, f.grantHistory, now)}`,
+            `[${inert(f.integration.name)}] ${renderIdentity(f.identity, f.history, f.risk, f.grantHistory, now, tiers)}`,
         )
         .join('\n\n');
       process.stdout.write(`${text}\n`);

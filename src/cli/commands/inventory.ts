@@ -7,6 +7,7 @@ import type { CredentialType, Publisher } from '../../core/inventory.ts';
 import {
   type IdentityTypeFilter,
   type InventoryFilter,
+  needsRiskFacts,
   RISK_LEVELS,
   type RiskFilter,
 } from '../../core/inventory-query.ts';
@@ -15,6 +16,7 @@ import { createInventoryService } from '../../services/inventory-service.ts';
 import { parseFormat } from '../format/inventory-output.ts';
 import { writeInventory } from '../format/inventory-stream.ts';
 import { streamOutput } from '../output.ts';
+import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
 function listOf<T extends string>(
@@ -134,9 +136,17 @@ export function registerInventory(program: Command): void {
       const filter = parseInventoryFilter(options);
       const risk = parseRiskFilter(options);
       const asOf = options.asOf === undefined ? undefined : parseAsOf(options.asOf);
-      await withStore(program.opts<GlobalOptions>(), async (store) => {
+      const globals = program.opts<GlobalOptions>();
+      // Only the risk filters score or tier: a broken settings file does not stand in the way of a plain listing.
+      const scoring = needsRiskFacts(risk) ? await loadRiskSettings(globals) : undefined;
+      await withStore(globals, async (store) => {
         const now = Date.now();
-        const service = createInventoryService({ store, now: () => now, lastUse: store.lastUse });
+        const service = createInventoryService({
+          store,
+          now: () => now,
+          lastUse: store.lastUse,
+          ...(scoring ? { config: scoring.config, tiers: scoring.tiers } : {}),
+        });
         const rows = service.rows({
           ...(options.integration !== undefined ? { integration: String(options.integration) } : {}),
           ...(options.tenant !== undefined ? { tenant: String(options.tenant) } : {}),

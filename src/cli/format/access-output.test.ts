@@ -51,3 +51,12 @@ test('access never read, or unknown, is said so: never an empty table', () => {
   assert.deepEqual(renderAccess(sp(undefined)), ['Access: not read yet (scan again to read it)']);
   assert.match(renderAccess(sp([], ['access']))[0]!, /^Access: unknown/);
 });
+
+test("the user's tier overrides regroup the grants", () => {
+  const asShipped = renderAccess(sp([reader])).join('\n');
+  assert.doesNotMatch(asShipped, /tier 0/);
+  const overridden = renderAccess(sp([reader]), [], {
+    azureRoles: [{ roleName: 'Reader', tier: 0, source: 'Contoso', reason: 'reads our secrets' }],
+  }).join('\n');
+  assert.match(overridden, /tier 0 \(1\)\n.*\n.*Azure role\s+Reader/);
+});

@@ -3,6 +3,7 @@
 import { DEFAULT_APP_ROLE_ID, type Grant, grantsByTier } from '../../core/access.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { isUnknown } from '../../core/inventory-query.ts';
+import type { TierOverrides } from '../../core/tiers/tier-table.ts';
 import type { GrantRecord } from '../../store/index.ts';
 import { renderTable } from './table.ts';
 
@@ -32,7 +33,11 @@ function cells(grant: Grant): string[] {
   ];
 }
 
-export function renderAccess(identity: Identity, history: readonly GrantRecord[] = []): string[] {
+export function renderAccess(
+  identity: Identity,
+  history: readonly GrantRecord[] = [],
+  tiers?: TierOverrides,
+): string[] {
   if (isUnknown(identity, 'access'))
     return ["Access: unknown (no scan has read it completely yet; see the last scan's warnings)"];
   if (!identity.access) return ['Access: not read yet (scan again to read it)'];
@@ -40,7 +45,7 @@ export function renderAccess(identity: Identity, history: readonly GrantRecord[]
     history.filter((r) => r.revokedScanId === null).map((r) => [grantKey(r.grant), r] as const),
   );
   const lines = [`Access (${identity.access.length})`];
-  for (const group of grantsByTier(identity.access)) {
+  for (const group of grantsByTier(identity.access, tiers)) {
     lines.push(`  tier ${group.tier} (${group.grants.length})`);
     const rows = group.grants.map(({ grant }) => {
       const since = held.get(grantKey(grant));

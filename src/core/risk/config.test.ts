@@ -101,6 +101,25 @@ test('bad overrides are refused with the setting named', () => {
   }
 });
 
+test("a label names the setting as it sits in the user's file", () => {
+  const cases: [unknown, string][] = [
+    [
+      { unused: [{ days: 0, points: 1 }] },
+      'scoring.unused[0].days: must be a whole number from 1 to 36500, not 0',
+    ],
+    [{ point: {} }, 'scoring.point: is not a setting'],
+    ['strict', 'scoring: must be an object'],
+    [{ levels: { high: 80 } }, 'scoring.levels: must rise'],
+  ];
+  for (const [overrides, message] of cases) {
+    assert.throws(
+      () => resolveRiskConfig(overrides, 'scoring'),
+      (error: unknown) => error instanceof InvalidInput && error.message.startsWith(message),
+      JSON.stringify(overrides),
+    );
+  }
+});
+
 test('an empty band list turns that factor off', () => {
   assert.deepEqual(resolveRiskConfig({ age: [] }).age, []);
 });

@@ -149,11 +149,18 @@ export const DEFAULT_RISK_CONFIG: Readonly<RiskConfig> = deepFreeze({
   levels: { critical: 70, high: 40, medium: 15 },
 } satisfies RiskConfig);
 
+/** A setting at fault, thrown while merging and worded by resolveRiskConfig for whoever asked. */
+class BadSetting extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
+}
+
 function invalid(path: string, problem: string): never {
-  throw new InvalidInput(`risk setting ${path}: ${problem}`, {
-    fix: 'correct the value, or remove it to keep the default',
-    field: `risk.${path}`,
-  });
+  throw new BadSetting(path, problem);
 }
 
 function checkInteger(value: unknown, path: string, min: number, max: number): number {
@@ -199,7 +206,7 @@ function merge(defaults: unknown, override: unknown, path: string): unknown {
   }
   if (typeof defaults === 'object' && defaults !== null) {
     if (typeof override !== 'object' || override === null || Array.isArray(override)) {
-      invalid(path || 'risk', 'must be an object');
+      invalid(path, 'must be an object');
     }
     const known = Object.keys(defaults);
     for (const key of Object.keys(override)) {
@@ -224,9 +231,25 @@ function merge(defaults: unknown, override: unknown, path: string): unknown {
 /**
  * The defaults with a user's overrides applied (any subset, same shape; a list replaces the default list).
  * Throws InvalidInput naming the setting at fault: unknown names, non-integers, out-of-range values, bands
- * out of order, levels not rising, a lifetime policy not below "no practical expiry".
+ * out of order, levels not rising, a lifetime policy not below "no practical expiry". `label` names where the
+ * overrides sit in the user's own file (`scoring` gives `scoring.unused[0].days: ...`), so they can find it.
  */
-export function resolveRiskConfig(overrides: unknown = {}): RiskConfig {
+export function resolveRiskConfig(overrides: unknown = {}, label?: string): RiskConfig {
+  try {
+    return merged(overrides);
+  } catch (error) {
+    if (!(error instanceof BadSetting)) throw error;
+    const where = label
+      ? [label, error.path].filter(Boolean).join('.')
+      : `risk setting ${error.path || 'risk'}`;
+    throw new InvalidInput(`${where}: ${error.problem}`, {
+      fix: 'correct the value, or remove it to keep the default',
+      field: `risk.${error.path || 'risk'}`,
+    });
+  }
+}
+
+function merged(overrides: unknown): RiskConfig {
   const config = merge(DEFAULT_RISK_CONFIG, overrides, '') as RiskConfig;
   const { medium, high, critical } = config.levels;
   if (!(medium < high && high < critical))
