@@ -1,6 +1,7 @@
 // What a collector learns about an identity, one aspect at a time, so pages can stream to the store
 // without holding a tenant in memory; the store assembles the aspects of one object into an Identity.
 import type { Grant } from './access.ts';
+import { itemsOf, VERSIONED_ASPECTS } from './aspects.ts';
 import type { Credential, Identity, Owner } from './inventory.ts';
 
 export type IdentityFact =
@@ -14,19 +15,11 @@ export type IdentityFact =
   | { aspect: 'access'; objectId: string; grants: Grant[] };
 
 /**
- * False for aspects that cannot change the assembled identity: an identity aspect already has no owners, no
- * federated credentials and (once its part completes) no access until other aspects add them, so an empty
- * list says nothing new. Most objects of a tenant have neither; not storing them halves what a scan writes.
+ * False for facts that cannot change the assembled identity: an empty list of an aspect whose declaration says
+ * an empty list says nothing (aspects.ts). Most objects of a tenant have no owners, federated credentials or
+ * grants; not storing them halves what a scan writes.
  */
 export function changesIdentity(fact: IdentityFact): boolean {
-  switch (fact.aspect) {
-    case 'identity':
-      return true;
-    case 'owners':
-      return fact.owners.length > 0;
-    case 'federated':
-      return fact.credentials.length > 0;
-    case 'access':
-      return fact.grants.length > 0;
-  }
+  if (fact.aspect === 'identity') return true;
+  return !VERSIONED_ASPECTS[fact.aspect].emptySaysNothing || itemsOf(fact).length > 0;
 }

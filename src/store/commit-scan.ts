@@ -3,6 +3,8 @@
 // An aspect whose part did not complete is carried forward from the previous version, never emptied, and a
 // scan that would remove an unusual share of the inventory removes nothing until the user confirms it.
 import { eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { stagingTables, versionedAspects } from '../core/aspects.ts';
+import { compareCodePoints } from '../core/code-point-order.ts';
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
 import { type Db, type Executor, rows } from './connect.ts';
@@ -173,33 +175,61 @@ interface CommitPoint {
 }
 
 /**
- * One identity per staged object (object_id, kind, app_id, display_name, data, hash): the latest identity fact,
- * its owners replaced by the latest owners fact (when one arrived), federated credentials merged in. Staging
- * already folded the facts into one row per object (scans.ts), so this is one pass; merged credentials are
- * sorted here as staging sorts a fact's arrays (see canonical-order.ts), by (type, keyId) in byte order.
+ * One identity per staged object (object_id, kind, app_id, display_name, data, hash): the latest identity fact
+ * with each versioned aspect of aspects.ts assembled into it by its merge rule. Staging already folded the facts
+ * into one row per object (scans.ts), so this is one pass.
  *
  * Where the part that reads an aspect did not complete (the scan was cut, a list was refused), an object without
- * a fact for that aspect keeps the previous version's owners, federated credentials or access; an object Lanyard
- * never saw before gets the aspect listed in `unknown` instead of an empty list that would read as "none".
- * Access (Grant[]) replaces like owners; it is written only for kinds whose scan declared an access part.
+ * a fact for that aspect keeps the previous version's value of it; an object Lanyard never saw before gets the
+ * aspect listed in `unknown` instead of an empty list that would read as "none". An aspect filled only when read
+ * (access) is written only for kinds whose scan declared a part for it: `[]` where that part completed.
+ *
+ * The hash is md5 of this jsonb's text: whatever changes the jsonb (an array's order, the `unknown` list) makes
+ * every stored identity look changed at the next scan (test/store/assembled-hash.test.ts pins it).
  */
 function assembledRows(at: CommitPoint): SQL {
   const { scanId, integrationId } = at;
-  const incompleteKinds = (aspect: ScanPart['aspect']) =>
+  const aspects = versionedAspects();
+  const kindsOf = (aspect: string, complete: boolean) =>
     at.parts
-      .filter((part) => part.aspect === aspect && !part.complete)
+      .filter((part) => part.aspect === aspect && part.complete === complete)
       .map((part) => part.kind)
       .join(',');
-  const ownersIncomplete = incompleteKinds('owners');
-  const federatedIncomplete = incompleteKinds('federated');
-  const accessIncomplete = incompleteKinds('access');
-  // Access is recorded only for the kinds a scan declared an access part for: `[]` where it completed.
-  const accessComplete = at.parts
-    .filter((part) => part.aspect === 'access' && part.complete)
-    .map((part) => part.kind)
-    .join(',');
-  const previousFederated = sql`(select jsonb_agg(e) from jsonb_array_elements(c.pdata->'credentials') e
-    where e->>'type' = 'federated')`;
+  const kindIn = (kinds: string) => sql`(s.identity->>'kind') = any(string_to_array(${kinds}::text, ','))`;
+  // Per aspect: its staged value, whether it is carried forward and (filled only when read) whether it was read.
+  const staged = aspects.map((aspect) => {
+    const name = identifier(aspect.aspect);
+    const read =
+      aspect.presence === 'when-read'
+        ? sql`,\n              ${kindIn(kindsOf(aspect.aspect, true))} as read_${name}`
+        : sql``;
+    return sql`${stagedValue(aspect)} as ${name},
+              ${stagedValue(aspect)} is null and ${kindIn(kindsOf(aspect.aspect, false))} as carry_${name}${read}`;
+  });
+  const joins = stagingTables()
+    .filter((table) => table !== 'scan_objects')
+    .map(
+      (table) =>
+        sql`left join ${identifier(table)} on ${identifier(table)}.scan_id = s.scan_id and ${identifier(table)}.object_id = s.object_id`,
+    );
+  const carriesAny = sql.join(
+    aspects.map((aspect) => sql`f.carry_${identifier(aspect.aspect)}`),
+    sql` or `,
+  );
+  const unknownFlags = aspects.map((aspect) => {
+    const name = identifier(aspect.aspect);
+    // A version from before the aspect was first read has no field at all: unknown too.
+    const neverRead =
+      aspect.presence === 'when-read' ? sql` or not p.pdata ? ${quoted(aspect.field)}` : sql``;
+    return sql`p.carry_${name} and (p.pdata is null or p.pdata->'unknown' @> ${quoted(JSON.stringify([aspect.aspect]))}${neverRead}) as unknown_${name}`;
+  });
+  const listed = aspects.filter((aspect) => aspect.presence === 'listed');
+  const whenRead = aspects.filter((aspect) => aspect.presence === 'when-read');
+  // The identity fact carries no field that only its aspect fills, nor an `unknown` of its own.
+  const idata = sql.join(
+    [sql`c.idata - 'unknown'`, ...whenRead.map((aspect) => quoted(aspect.field))],
+    sql` - `,
+  );
   // "offset 0" keeps each level a level: flattened, the previous version's subquery and the assembled jsonb
   // would be evaluated once per reference instead of once per row.
   return sql`
@@ -207,56 +237,27 @@ function assembledRows(at: CommitPoint): SQL {
     from (
       select c.object_id, c.idata->>'kind' as kind, c.idata->>'appId' as app_id,
         c.idata->>'displayName' as display_name,
-        (c.idata - 'unknown' - 'access') || jsonb_build_object(
-          'owners', coalesce(c.owners, case when c.carry_owners then c.pdata->'owners' end, c.idata->'owners'),
-          'credentials', case
-            when c.federated is not null or (c.carry_federated and c.pdata is not null)
-              then ${mergeCredentialsSql(
-                sql`case when c.carry_federated then ${previousFederated} end`,
-                sql`c.idata->'credentials'`,
-                sql`c.federated`,
-              )}
-            else c.idata->'credentials'
-          end
-        ) || case
-          when c.access is not null then jsonb_build_object('access', c.access)
-          when c.carry_access then jsonb_build_object('access', coalesce(c.pdata->'access', '[]'::jsonb))
-          when c.access_read then '{"access":[]}'::jsonb
-          else '{}'::jsonb
-        end || case
-          -- Built only where something is unknown: most rows take the cheap branch.
-          when c.unknown_access or c.unknown_federated or c.unknown_owners then jsonb_build_object('unknown',
-            to_jsonb(array_remove(array[
-              case when c.unknown_access then 'access' end,
-              case when c.unknown_federated then 'federated' end,
-              case when c.unknown_owners then 'owners' end
-            ]::text[], null)))
-          else '{}'::jsonb
-        end as data
+        (${idata}) || jsonb_build_object(
+          ${sql.join(listed.map(listedField), sql`,\n          `)}
+        )${sql.join(
+          whenRead.map((aspect) => sql` || ${whenReadField(aspect)}`),
+          sql``,
+        )} || ${unknownAspects(aspects)} as data
       from (
         select p.*,
-          p.carry_owners and (p.pdata is null or p.pdata->'unknown' @> '["owners"]') as unknown_owners,
-          p.carry_federated and (p.pdata is null or p.pdata->'unknown' @> '["federated"]') as unknown_federated,
-          p.carry_access and (p.pdata is null or p.pdata->'unknown' @> '["access"]' or not p.pdata ? 'access')
-            as unknown_access
+          ${sql.join(unknownFlags, sql`,\n          `)}
         from (
           select f.*,
             -- The previous version only for the objects that carry an aspect forward: an index probe each.
-            case when f.carry_owners or f.carry_federated or f.carry_access then (
+            case when ${carriesAny} then (
               select v.data from identity_versions v
               where v.integration_id = ${integrationId}::uuid and v.ended_seq is null and v.object_id = f.object_id
             ) end as pdata
           from (
-            select s.object_id, s.identity as idata, s.owners, s.federated, a.grants as access,
-              a.grants is null
-                and (s.identity->>'kind') = any(string_to_array(${accessIncomplete}::text, ',')) as carry_access,
-              (s.identity->>'kind') = any(string_to_array(${accessComplete}::text, ',')) as access_read,
-              s.owners is null
-                and (s.identity->>'kind') = any(string_to_array(${ownersIncomplete}::text, ',')) as carry_owners,
-              s.federated is null
-                and (s.identity->>'kind') = any(string_to_array(${federatedIncomplete}::text, ',')) as carry_federated
+            select s.object_id, s.identity as idata,
+              ${sql.join(staged, sql`,\n              `)}
             from scan_objects s
-            left join scan_access a on a.scan_id = s.scan_id and a.object_id = s.object_id
+            ${sql.join(joins, sql`\n            `)}
             where s.scan_id = ${scanId}::int and s.identity is not null
           ) f
           offset 0
@@ -267,25 +268,107 @@ function assembledRows(at: CommitPoint): SQL {
     ) a`;
 }
 
+type VersionedAspect = ReturnType<typeof versionedAspects>[number];
+
+/** Where the staged value of an aspect is read: a column of the object's row or of its own staging table. */
+function stagedValue(aspect: VersionedAspect): SQL {
+  const { table, column } = aspect.staging;
+  return sql`${table === 'scan_objects' ? sql`s` : identifier(table)}.${identifier(column)}`;
+}
+
+/** `'field', value` of an aspect whose field every identity has from its listing. */
+function listedField(aspect: VersionedAspect): SQL {
+  const name = identifier(aspect.aspect);
+  const field = quoted(aspect.field);
+  if (aspect.merge === 'replace') {
+    return sql`${field}, coalesce(c.${name}, case when c.carry_${name} then c.pdata->${field} end, c.idata->${field})`;
+  }
+  // Carried forward: only the aspect's own entries of the previous version; the listing brings the others.
+  const previous = sql`(select jsonb_agg(e) from jsonb_array_elements(c.pdata->${field}) e
+    where e->>${quoted(aspect.marked.property)} = ${quoted(aspect.marked.value)})`;
+  return sql`${field}, case
+            when c.${name} is not null or (c.carry_${name} and c.pdata is not null)
+              then ${unionByKeySql(aspect, sql`case when c.carry_${name} then ${previous} end`, sql`c.idata->${field}`, sql`c.${name}`)}
+            else c.idata->${field}
+          end`;
+}
+
+/** `{field: value}`, or `{}` where the aspect was not read for the identity's kind. */
+function whenReadField(aspect: VersionedAspect): SQL {
+  const name = identifier(aspect.aspect);
+  const field = quoted(aspect.field);
+  return sql`case
+          when c.${name} is not null then jsonb_build_object(${field}, c.${name})
+          when c.carry_${name} then jsonb_build_object(${field}, coalesce(c.pdata->${field}, '[]'::jsonb))
+          when c.read_${name} then ${quoted(JSON.stringify({ [aspect.field]: [] }))}::jsonb
+          else '{}'::jsonb
+        end`;
+}
+
+/** `{unknown: [...]}` in code-point order of the aspects' names, or `{}` when every aspect is known. */
+function unknownAspects(aspects: readonly VersionedAspect[]): SQL {
+  const names = aspects.map((aspect) => aspect.aspect).sort(compareCodePoints);
+  return sql`case
+          -- Built only where something is unknown: most rows take the cheap branch.
+          when ${sql.join(
+            names.map((name) => sql`c.unknown_${identifier(name)}`),
+            sql` or `,
+          )} then jsonb_build_object('unknown',
+            to_jsonb(array_remove(array[
+              ${sql.join(
+                names.map((name) => sql`case when c.unknown_${identifier(name)} then ${quoted(name)} end`),
+                sql`,\n              `,
+              )}
+            ]::text[], null)))
+          else '{}'::jsonb
+        end`;
+}
+
 /**
- * A jsonb array of the given credential arrays merged, one credential per (type, location, keyId): a later
- * array's credential wins over an earlier one's. Sorted by (type, keyId, location) in byte order, as
- * canonical-order.ts sorts them. Null arrays add nothing.
+ * A jsonb array of the given arrays merged, one entry per key of the union-by-key rule: a later array's entry
+ * wins over an earlier one's. Sorted by the rule's order in byte order, as canonical-order.ts sorts listed
+ * credentials. Null arrays add nothing.
  */
-export function mergeCredentialsSql(...layers: SQL[]): SQL {
+export function unionByKeySql(
+  rule: { key: readonly string[]; order: readonly string[] },
+  ...layers: SQL[]
+): SQL {
   const union = sql.join(
     layers.map((layer, rank) => sql`select e, ${rank}::int as rank from jsonb_array_elements(${layer}) e`),
     sql` union all `,
   );
+  const key = sql.join(
+    rule.key.map((property) => sql`u.e->>${quoted(property)}`),
+    sql`, `,
+  );
+  const order = sql.join(
+    rule.order.map((property) => sql`x.e->>${quoted(property)} collate "C"`),
+    sql`, `,
+  );
   return sql`(
     select coalesce(
-      jsonb_agg(x.e order by x.e->>'type' collate "C", x.e->>'keyId' collate "C", x.e->>'location' collate "C"),
+      jsonb_agg(x.e order by ${order}),
       '[]'::jsonb)
     from (
-      select distinct on (u.e->>'type', u.e->>'location', u.e->>'keyId') u.e
+      select distinct on (${key}) u.e
       from (${union}) u
-      order by u.e->>'type', u.e->>'location', u.e->>'keyId', u.rank desc
+      order by ${key}, u.rank desc
     ) x)`;
+}
+
+/**
+ * A name from aspects.ts written into SQL as it is: names there are code, not input, but PostgreSQL needs the
+ * same text in `distinct on` and `order by`, which parameters are not, and a slip must not become SQL.
+ */
+export function identifier(name: string): SQL {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" is not a plain SQL name`);
+  return sql.raw(name);
+}
+
+/** A string literal from aspects.ts (a field or property name, a JSON constant), checked as identifier is. */
+function quoted(text: string): SQL {
+  if (!/^[\w"[\]{}:,]+$/.test(text)) throw new Error(`"${text}" is not a plain SQL literal`);
+  return sql.raw(`'${text}'`);
 }
 
 /**
@@ -332,12 +415,13 @@ async function dropStaging(tx: Executor, kind: 'pglite' | 'postgres', scanId: nu
       sql`select 1 from scans where status = 'running' and id <> ${scanId}::int limit 1`,
     );
     if (!other) {
-      await tx.execute(sql`truncate scan_objects, scan_access`);
+      await tx.execute(sql`truncate ${sql.join(stagingTables().map(identifier), sql`, `)}`);
       return;
     }
   }
-  await tx.execute(sql`delete from scan_objects where scan_id = ${scanId}::int`);
-  await tx.execute(sql`delete from scan_access where scan_id = ${scanId}::int`);
+  for (const table of stagingTables()) {
+    await tx.execute(sql`delete from ${identifier(table)} where scan_id = ${scanId}::int`);
+  }
 }
 
 async function writeVersions(

@@ -1,12 +1,19 @@
 // Scans: begin one, stream its facts into the staging table, list and read the records.
 import { hostname } from 'node:os';
-import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import { type Grant, sortGrants } from '../core/access.ts';
+import { asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { sortGrants } from '../core/access.ts';
+import {
+  type AspectFact,
+  type StagingTable,
+  stagingTables,
+  VERSIONED_ASPECTS,
+  type VersionedAspectDeclaration,
+  versionedAspects,
+} from '../core/aspects.ts';
 import { InvalidInput, NotFound, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
-import type { Credential, Identity, Owner } from '../core/inventory.ts';
 import { canonicalIdentity, sortOwners } from './canonical-order.ts';
-import { commitScan, mergeCredentialsSql } from './commit-scan.ts';
+import { commitScan, identifier, unionByKeySql } from './commit-scan.ts';
 import { type Db, type Executor, rows } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
 import { driverError, pgErrorCode } from './pg-errors.ts';
@@ -86,8 +93,9 @@ export async function recoverAbandonedScans(db: Executor, integrationId?: string
         returning id`,
   );
   for (const { id } of abandoned) {
-    await db.execute(sql`delete from scan_objects where scan_id = ${id}::int`);
-    await db.execute(sql`delete from scan_access where scan_id = ${id}::int`);
+    for (const table of stagingTables()) {
+      await db.execute(sql`delete from ${identifier(table)} where scan_id = ${id}::int`);
+    }
   }
   return abandoned.length;
 }
@@ -148,26 +156,7 @@ function createWriter(
       for (let start = 0; start < facts.length; start += STAGE_CHUNK) {
         const merged = mergeFacts(facts.slice(start, start + STAGE_CHUNK));
         try {
-          if (merged.access.length > 0) {
-            await db.execute(sql`
-              insert into scan_access as s (scan_id, object_id, grants)
-              select ${id}::int, f->>'o', f->'a'
-              from jsonb_array_elements(${JSON.stringify(merged.access)}::jsonb) f
-              on conflict (scan_id, object_id) do update set grants = excluded.grants`);
-          }
-          if (merged.objects.length > 0)
-            await db.execute(sql`
-            insert into scan_objects as s (scan_id, object_id, identity, owners, federated)
-            select ${id}::int, f->>'o', f->'i', f->'w', f->'f'
-            from jsonb_array_elements(${JSON.stringify(merged.objects)}::jsonb) f
-            on conflict (scan_id, object_id) do update set
-              identity = coalesce(excluded.identity, s.identity),
-              owners = coalesce(excluded.owners, s.owners),
-              federated = case
-                when excluded.federated is null then s.federated
-                when s.federated is null then excluded.federated
-                else ${mergeCredentialsSql(sql`s.federated`, sql`excluded.federated`)}
-              end`);
+          for (const [table, staged] of merged) await upsertStaged(db, id, table, staged);
         } catch (error) {
           if (pgErrorCode(error) === '23503') {
             throw new NotFound(`scan ${id} no longer exists: its integration was deleted`, {
@@ -190,56 +179,113 @@ function createWriter(
   };
 }
 
-/** One staged object: i = identity, w = owners, f = federated credentials; absent keys leave the row's value. */
-interface StagedObject {
-  o: string;
-  i?: Identity;
-  w?: Owner[];
-  f?: Credential[];
-}
+/** One staging row: the object and, by column name, what this chunk's facts set; absent columns keep their value. */
+type StagedRow = { object_id: string } & Record<string, unknown>;
 
 /**
- * Folds a chunk's facts into one row per object, the later fact winning as it would across chunks: an upsert
- * may touch each row once per statement.
+ * Folds a chunk's facts into one row per object and staging table, each aspect merged by its declaration's rule
+ * (aspects.ts), the later fact winning as it would across chunks: an upsert may touch each row once per statement.
  */
-function mergeFacts(facts: readonly IdentityFact[]): {
-  objects: StagedObject[];
-  /** Each object's latest access fact: staged in a table of its own, so it never rewrites the object's row. */
-  access: Array<{ o: string; a: Grant[] }>;
-} {
-  const byObject = new Map<string, StagedObject>();
-  const access = new Map<string, Grant[]>();
-  const row = (objectId: string): StagedObject => {
-    const found = byObject.get(objectId);
+function mergeFacts(facts: readonly IdentityFact[]): Map<StagingTable, StagedRow[]> {
+  const tables = new Map<StagingTable, Map<string, StagedRow>>();
+  const row = (table: StagingTable, objectId: string): StagedRow => {
+    let rowsOfTable = tables.get(table);
+    if (!rowsOfTable) {
+      rowsOfTable = new Map();
+      tables.set(table, rowsOfTable);
+    }
+    const found = rowsOfTable.get(objectId);
     if (found) return found;
-    const created: StagedObject = { o: objectId };
-    byObject.set(objectId, created);
+    const created: StagedRow = { object_id: objectId };
+    rowsOfTable.set(objectId, created);
     return created;
   };
   for (const fact of facts) {
-    switch (fact.aspect) {
-      case 'identity':
-        row(fact.identity.objectId).i = canonicalIdentity(fact.identity);
-        break;
-      case 'owners':
-        row(fact.objectId).w = sortOwners(fact.owners);
-        break;
-      case 'federated': {
-        const target = row(fact.objectId);
-        target.f = latestByKey([...(target.f ?? []), ...fact.credentials]);
-        break;
-      }
-      case 'access':
-        access.set(fact.objectId, sortGrants(fact.grants));
-        break;
+    if (fact.aspect === 'identity') {
+      row('scan_objects', fact.identity.objectId)[IDENTITY_COLUMN] = canonicalIdentity(fact.identity);
+      continue;
     }
+    const aspect = VERSIONED_ASPECTS[fact.aspect];
+    const { table, column } = aspect.staging;
+    const target = row(table, fact.objectId);
+    const items = canonicalItems(fact);
+    target[column] =
+      aspect.merge === 'replace'
+        ? items
+        : latestByKey(aspect.key, [...((target[column] as readonly unknown[] | undefined) ?? []), ...items]);
   }
-  return { objects: [...byObject.values()], access: [...access].map(([o, a]) => ({ o, a })) };
+  return new Map([...tables].map(([table, byObject]) => [table, [...byObject.values()]]));
 }
 
-const credentialKey = (c: Credential) => `${c.type}\u0000${c.location}\u0000${c.keyId}`;
+/** Where the listing itself is staged: the object's row, beside the aspects staged there. */
+const IDENTITY_COLUMN = 'identity';
 
-/** One credential per (type, location, keyId), the last one given winning. */
-function latestByKey(credentials: readonly Credential[]): Credential[] {
-  return [...new Map(credentials.map((c) => [credentialKey(c), c])).values()];
+/**
+ * A fact's list in the order the store keeps it, so equal content is equal jsonb (canonical-order.ts). Written
+ * per aspect: the order is the store's, not the declaration's. Merged lists are sorted when merged in SQL.
+ */
+function canonicalItems(fact: AspectFact): readonly unknown[] {
+  switch (fact.aspect) {
+    case 'owners':
+      return sortOwners(fact.owners);
+    case 'federated':
+      return fact.credentials;
+    case 'access':
+      return sortGrants(fact.grants);
+  }
 }
+
+/** One entry per key, the last one given winning. */
+function latestByKey(key: readonly string[], entries: readonly unknown[]): unknown[] {
+  const keyOf = (entry: unknown) =>
+    key.map((property) => String((entry as Record<string, unknown>)[property])).join('\u0000');
+  return [...new Map(entries.map((entry) => [keyOf(entry), entry])).values()];
+}
+
+/**
+ * Upserts one chunk's rows of a staging table as one JSON parameter, merging each column with what earlier
+ * chunks staged by the rule of the aspect staged in it.
+ */
+async function upsertStaged(
+  db: Executor,
+  scanId: number,
+  table: StagingTable,
+  staged: readonly StagedRow[],
+): Promise<void> {
+  const aspects = versionedAspects().filter((aspect) => aspect.staging.table === table);
+  const columns = [
+    ...(table === 'scan_objects' ? [{ column: IDENTITY_COLUMN, merged: latestValue(IDENTITY_COLUMN) }] : []),
+    ...aspects.map((aspect) => ({ column: aspect.staging.column, merged: mergedStaging(aspect) })),
+  ];
+  await db.execute(sql`
+    insert into ${identifier(table)} as s (scan_id, object_id, ${sql.join(
+      columns.map(({ column }) => identifier(column)),
+      sql`, `,
+    )})
+    select ${scanId}::int, f->>'object_id', ${sql.join(
+      columns.map(({ column }) => sql`f->'${identifier(column)}'`),
+      sql`, `,
+    )}
+    from jsonb_array_elements(${JSON.stringify(staged)}::jsonb) f
+    on conflict (scan_id, object_id) do update set
+      ${sql.join(
+        columns.map(({ column, merged }) => sql`${identifier(column)} = ${merged}`),
+        sql`,\n      `,
+      )}`);
+}
+
+/** The value a staged column takes when a later chunk brings one. */
+function mergedStaging(aspect: VersionedAspectDeclaration): SQL {
+  const column = aspect.staging.column;
+  if (aspect.merge === 'replace') return latestValue(column);
+  const earlier = sql`s.${identifier(column)}`;
+  const later = sql`excluded.${identifier(column)}`;
+  return sql`case
+        when ${later} is null then ${earlier}
+        when ${earlier} is null then ${later}
+        else ${unionByKeySql(aspect, earlier, later)}
+      end`;
+}
+
+const latestValue = (column: string): SQL =>
+  sql`coalesce(excluded.${identifier(column)}, s.${identifier(column)})`;
