@@ -1,7 +1,9 @@
 // Lanyard's store: a versioned inventory on PGlite (one process, a local directory) or PostgreSQL (shared).
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { stagingTables } from '../core/aspects.ts';
 import { InvalidInput, StoreLocked } from '../core/errors.ts';
+import { identifier } from './assemble-sql.ts';
 import { type Connection, connectPglite, connectPostgres } from './connect.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { createGrantHistory } from './grant-history.ts';
@@ -80,12 +82,11 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
  */
 async function abandonRunningScans(connection: Connection): Promise<void> {
   await connection.db.transaction(async (tx) => {
-    await tx.execute(
-      sql`delete from scan_objects where scan_id in (select id from scans where status = 'running')`,
-    );
-    await tx.execute(
-      sql`delete from scan_access where scan_id in (select id from scans where status = 'running')`,
-    );
+    for (const table of stagingTables()) {
+      await tx.execute(
+        sql`delete from ${identifier(table)} where scan_id in (select id from scans where status = 'running')`,
+      );
+    }
     await tx.execute(sql`
       update scans set status = 'failed', finished_at = now(),
         reason = 'abandoned: the process running it ended before it finished'

@@ -12,8 +12,9 @@ import {
 } from '../core/aspects.ts';
 import { InvalidInput, NotFound, ScanInProgress } from '../core/errors.ts';
 import type { IdentityFact } from '../core/facts.ts';
+import { identifier, unionByKeySql } from './assemble-sql.ts';
 import { canonicalIdentity, sortOwners } from './canonical-order.ts';
-import { commitScan, identifier, unionByKeySql } from './commit-scan.ts';
+import { commitScan } from './commit-scan.ts';
 import { type Db, type Executor, rows } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
 import { driverError, pgErrorCode } from './pg-errors.ts';
