@@ -1,4 +1,4 @@
-// `npm run bench -- cli [--apps 100000] [--runs 5] [--keep] [--with-access]`: how fast the built `lanyard` command starts and how
+// `npm run bench -- cli [--apps 100000] [--runs 5] [--keep] [--inventory-only] [--scan-only]`: how fast the built `lanyard` command starts and how
 // much memory it takes, on help, on reads of a store holding a large tenant, and scanning that tenant into
 // the embedded database. Each command runs in its own process under GNU time (wall, peak RSS); "first
 // output" is when the first byte reached stdout. Prints a Markdown table for bench/README.md.
@@ -65,13 +65,29 @@ async function measure(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/** The commands that read the store a scan filled, each measured `runs` times. */
+async function readCommands(
+  repeat: (cmd: string[], stopAfterLines?: number) => Promise<void>,
+): Promise<void> {
+  await repeat(['integration', 'list']);
+  await repeat(['inventory']);
+  await repeat(['inventory', '--format', 'ndjson'], 1);
+  await repeat(['inventory', '--type', 'managed-identity', '--format', 'csv']);
+  await repeat(['identity', 'payroll']);
+  await repeat(['risk', '--top', '20']);
+  await repeat(['inventory', '--risk', 'critical', '--format', 'ndjson'], 1);
+  await repeat(['inventory', '--tier', '0', '--format', 'csv']);
+}
+
 export async function run(args: string[]): Promise<void> {
   const apps = option(args, '--apps', 100_000);
   const runs = option(args, '--runs', 5);
   // Keeps the store (its LANYARD_HOME is printed) for looking at it afterwards.
   const keep = args.includes('--keep');
-  // Scans with the blast-radius part, so the risk commands rank with what each identity reaches.
-  const withAccess = args.includes('--with-access');
+  // The scan reads access and last use by default; this measures the inventory alone (`--no-access --no-last-use`).
+  const inventoryOnly = args.includes('--inventory-only');
+  // Measures the scan only, not the commands that read the store afterwards.
+  const scanOnly = args.includes('--scan-only');
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const home = await mkdtemp(join(tmpdir(), 'lanyard-bench-cli-'));
   const untrack = trackTempDir(home);
@@ -131,21 +147,20 @@ export async function run(args: string[]): Promise<void> {
     );
     if (created.code !== 0) throw new Error('integration create failed');
     const scan = await measure(
-      ['scan', '--integration', 'bench', '--quiet', ...(withAccess ? ['--access'] : [])],
+      [
+        'scan',
+        '--integration',
+        'bench',
+        '--quiet',
+        ...(inventoryOnly ? ['--no-access', '--no-last-use'] : []),
+      ],
       env,
     );
     rows.push(scan);
   } finally {
     await host.stop();
   }
-  await repeat(['integration', 'list']);
-  await repeat(['inventory']);
-  await repeat(['inventory', '--format', 'ndjson'], 1);
-  await repeat(['inventory', '--type', 'managed-identity', '--format', 'csv']);
-  await repeat(['identity', 'payroll']);
-  await repeat(['risk', '--top', '20']);
-  await repeat(['inventory', '--risk', 'critical', '--format', 'ndjson'], 1);
-  await repeat(['inventory', '--tier', '0', '--format', 'csv']);
+  if (!scanOnly) await readCommands(repeat);
   if (keep) {
     untrack();
     console.log(`kept the store: LANYARD_HOME=${home}`);
