@@ -11,7 +11,7 @@ import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { accessGroundTruth } from '../../emulator/tenant/access-truth.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import type { RankedCredential } from '../../src/services/risk-service.ts';
-import { emulatorIntegration } from '../services/emulator-integration.ts';
+import { emulatorIntegrationArgs } from '../services/emulator-integration.ts';
 import { seedPgliteDir } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -34,15 +34,7 @@ before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-risk-'));
   await seedPgliteDir(join(home, 'data'));
   emulator = await startEmulator({ tenants: [{ seed: 11, apps: 60 }], outDir: join(home, 'emulator') });
-  const integration = emulatorIntegration(emulator, 'prod');
-  const { cloud } = integration;
-  await cli([
-    ...['integration', 'create', 'azure', '--name', 'prod', '--tenant', integration.tenantId],
-    ...['--client-id', integration.clientId, '--auth', 'certificate'],
-    ...['--certificate', emulator.scanner.certificatePath, '--cloud', 'custom'],
-    ...['--login-url', cloud.loginUrl!, '--graph-url', cloud.graphUrl!, '--arm-url', cloud.armUrl!],
-    ...['--ca-file', cloud.caFile!],
-  ]);
+  await cli(emulatorIntegrationArgs(emulator, 'prod'));
   // Without the parts every scan reads by default: the first tests show reach and last use unknown.
   await cli(['scan', '--integration', 'prod', '--quiet', '--no-access', '--no-last-use']);
 });
@@ -60,7 +52,7 @@ test('risk --help prints its options and opens no database', async () => {
     assert.match(result.stdout, new RegExp(flag));
   assert.equal(existsSync(nowhere), false, 'no data directory was created');
   const inventory = await runCli(['inventory', '--help'], { LANYARD_HOME: nowhere });
-  assert.match(inventory.stdout, /--tier[\s\S]*access is unknown are not matched/);
+  assert.match(inventory.stdout, /--tier[\s\S]*access is unknown\s+are not matched/);
   assert.match(inventory.stdout, /--unused-for/);
 });
 

@@ -11,7 +11,7 @@ import { DEFAULT_APP_ROLE_ID, type Grant } from '../../src/core/access.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import { DEFAULT_RISK_CONFIG } from '../../src/core/risk/config.ts';
 import type { RankedCredential } from '../../src/services/risk-service.ts';
-import { emulatorIntegration } from '../services/emulator-integration.ts';
+import { emulatorIntegrationArgs } from '../services/emulator-integration.ts';
 import { seedPgliteDir } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -35,15 +35,7 @@ before(async () => {
   home = await mkdtemp(join(tmpdir(), 'lanyard-risk-settings-'));
   await seedPgliteDir(join(home, 'data'));
   emulator = await startEmulator({ tenants: [{ seed: 11, apps: 60 }], outDir: join(home, 'emulator') });
-  const integration = emulatorIntegration(emulator, 'prod');
-  const { cloud } = integration;
-  await cli([
-    ...['integration', 'create', 'azure', '--name', 'prod', '--tenant', integration.tenantId],
-    ...['--client-id', integration.clientId, '--auth', 'certificate'],
-    ...['--certificate', emulator.scanner.certificatePath, '--cloud', 'custom'],
-    ...['--login-url', cloud.loginUrl!, '--graph-url', cloud.graphUrl!, '--arm-url', cloud.armUrl!],
-    ...['--ca-file', cloud.caFile!],
-  ]);
+  await cli(emulatorIntegrationArgs(emulator, 'prod'));
   // Reads what each service principal holds: tiers need it.
   await cli(['scan', '--integration', 'prod', '--quiet']);
 });

@@ -18,3 +18,16 @@ export function emulatorIntegration(emulator: RunningEmulator, name: string): Ne
     },
   };
 }
+
+/** The same integration as `lanyard integration create` arguments, for tests that run the CLI. */
+export function emulatorIntegrationArgs(emulator: RunningEmulator, name: string): string[] {
+  const integration = emulatorIntegration(emulator, name);
+  const { cloud } = integration;
+  return [
+    ...['integration', 'create', 'azure', '--name', name, '--tenant', integration.tenantId],
+    ...['--client-id', integration.clientId, '--auth', 'certificate'],
+    ...['--certificate', emulator.scanner.certificatePath, '--cloud', 'custom'],
+    ...['--login-url', cloud.loginUrl!, '--graph-url', cloud.graphUrl!, '--arm-url', cloud.armUrl!],
+    ...['--ca-file', cloud.caFile!],
+  ];
+}
