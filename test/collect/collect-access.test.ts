@@ -153,7 +153,7 @@ describe('access without RoleManagement / Directory.Read.All', () => {
   });
   after(() => emu.close());
 
-  test('the scan goes on partial: the access part is unknown and names the permission', async () => {
+  test('the scan goes on without it: the access part is unknown, standing, and names the permission', async () => {
     const transport = scannerTransport(emu);
     const facts: IdentityFact[] = [];
     const parts = createPartTracker();
@@ -164,11 +164,13 @@ describe('access without RoleManagement / Directory.Read.All', () => {
       onFacts: async (f) => void facts.push(...f),
     });
     await transport.close();
-    assert.equal(result.complete, false);
+    // A missing permission stands until someone grants it: the scan is complete without the part.
+    assert.equal(result.complete, true);
     const outcome = parts.snapshot('not read');
     const access = outcome.find((p) => p.name === ACCESS_PART.name)!;
     assert.equal(access.complete, false);
     assert.equal(access.optional, true);
+    assert.equal(access.standing, true);
     assert.match(
       access.permission ?? '',
       /Directory\.Read\.All|RoleManagement\.Read\.Directory|RoleEligibilitySchedule\.Read\.Directory/,
@@ -195,8 +197,9 @@ describe('access with Directory.Read.All but no permission for eligible roles', 
 
   test('the access part is unknown, naming the permission: unread eligibility is never shown as none', async () => {
     const { result, facts, access } = await scan(emu);
-    assert.equal(result.complete, false);
+    assert.equal(result.complete, true, 'a missing permission does not make the scan partial');
     assert.equal(access.complete, false);
+    assert.equal(access.standing, true);
     assert.equal(access.permission, 'RoleEligibilitySchedule.Read.Directory');
     assert.match(access.reason ?? '', /roleEligibilityScheduleInstances/);
     // Not even the grants that were read: the store keeps the previous scan's access (or says unknown).
