@@ -2,12 +2,20 @@
 // most npm packages left external, each lazily imported module (a command's work, the store, the emulator of
 // `lanyard demo`) split into its own chunk so a command loads only what it runs. Migrations are copied beside
 // the chunks, where the store looks for them.
-import { cp, readFile, rm } from 'node:fs/promises';
+// Options, for the tests' build of the current sources (test/support/built-cli.ts): `--outdir <dir>` builds
+// there instead of dist/ (emptied first; it must be inside this project, whose node_modules hold the external
+// packages), `--metafile <file>` writes esbuild's list of the files it read (paths relative to the cwd).
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = `${root}dist`;
+const { values: options } = parseArgs({
+  options: { outdir: { type: 'string' }, metafile: { type: 'string' } },
+});
+const dist = options.outdir ? resolve(options.outdir) : `${root}dist`;
 const manifest = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
 // Bundled in: packages of many small modules, whose loading one by one was most of a command's start-up
 // (drizzle-orm: ~0.8 s of module resolution before the first query). The rest stays external, loaded from
@@ -16,7 +24,7 @@ const BUNDLED = new Set(['drizzle-orm', 'commander']);
 const external = Object.keys(manifest.dependencies).filter((name) => !BUNDLED.has(name));
 
 await rm(dist, { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { cli: `${root}src/cli/main.ts` },
   outdir: dist,
   bundle: true,
@@ -30,6 +38,8 @@ await build({
   define: { LANYARD_VERSION: JSON.stringify(manifest.version) },
   sourcemap: 'linked',
   logLevel: 'warning',
+  metafile: Boolean(options.metafile),
 });
 // The store resolves `./migrations` next to the module that holds it: a chunk.
 await cp(`${root}src/store/migrations`, `${dist}/chunks/migrations`, { recursive: true });
+if (options.metafile) await writeFile(options.metafile, JSON.stringify(result.metafile));

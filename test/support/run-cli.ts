@@ -1,9 +1,8 @@
-// Runs the real `lanyard` CLI in a child process, as a user would, against a private LANYARD_HOME.
+// Runs the real `lanyard` CLI in a child process, as a user would, against a private LANYARD_HOME: the command
+// built from the current sources (built-cli.ts), started through bin/lanyard.mjs with the V8 flags it gives
+// an installed command.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+import { builtCli } from './built-cli.ts';
 
 export interface CliResult {
   code: number;
@@ -11,10 +10,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  const { bin } = await builtCli();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, MAIN, ...args], {
-      env: { ...process.env, LANYARD_DATABASE_URL: undefined, ...env },
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, LANYARD_DATABASE_URL: undefined, LANYARD_RISK_CONFIG: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
