@@ -28,8 +28,9 @@ async function scan(emu: RunningEmulator) {
     onFacts: async (f) => void facts.push(...f),
   });
   await transport.close();
-  const access = parts.snapshot('not read').find((p) => p.name === ACCESS_PART.name)!;
-  return { result, facts, access };
+  const outcome = parts.snapshot('not read');
+  const access = outcome.find((p) => p.name === ACCESS_PART.name)!;
+  return { result, facts, outcome, access };
 }
 
 /** Requests of the access part, by what they read. */
@@ -49,18 +50,9 @@ describe('access, tenant seed 11, 160 apps, Exchange app roles on', () => {
 
   test('collected access equals the ground truth for every service principal', async (t) => {
     emu.control.resetLog();
-    const transport = scannerTransport(emu);
-    const facts: IdentityFact[] = [];
-    const parts = createPartTracker();
-    const result = await collectInventory({
-      transport,
-      parts,
-      access: true,
-      onFacts: async (f) => void facts.push(...f),
-    });
-    await transport.close();
+    const { result, facts, access } = await scan(emu);
     assert.equal(result.complete, true, result.warnings.join('\n'));
-    assert.ok(parts.snapshot('not read').some((p) => p.name === ACCESS_PART.name && p.complete));
+    assert.ok(access.complete);
 
     const truth = accessGroundTruth(emu.tenants[0]!);
     const collected = accessOf(facts);
@@ -154,20 +146,9 @@ describe('access without RoleManagement / Directory.Read.All', () => {
   after(() => emu.close());
 
   test('the scan goes on without it: the access part is unknown, standing, and names the permission', async () => {
-    const transport = scannerTransport(emu);
-    const facts: IdentityFact[] = [];
-    const parts = createPartTracker();
-    const result = await collectInventory({
-      transport,
-      parts,
-      access: true,
-      onFacts: async (f) => void facts.push(...f),
-    });
-    await transport.close();
+    const { result, facts, outcome, access } = await scan(emu);
     // A missing permission stands until someone grants it: the scan is complete without the part.
     assert.equal(result.complete, true);
-    const outcome = parts.snapshot('not read');
-    const access = outcome.find((p) => p.name === ACCESS_PART.name)!;
     assert.equal(access.complete, false);
     assert.equal(access.optional, true);
     assert.equal(access.standing, true);
