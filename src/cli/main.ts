@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { LanyardError } from '../core/errors.ts';
 import { inert } from '../core/inert-text.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerFindings } from './commands/findings.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerIntegration } from './commands/integration.ts';
 import { registerInventory } from './commands/inventory.ts';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerInventory(program);
   registerIdentity(program);
   registerRisk(program);
+  registerFindings(program);
   registerDemo(program);
   return program;
 }
@@ -56,6 +58,11 @@ const FLAGS: Record<string, string> = {
   subscription: '--subscription',
   pin: '--pin',
   forget: '--forget',
+  severity: '--severity',
+  failOn: '--fail-on',
+  check: '--check',
+  expires: '--expires',
+  reason: '--reason',
 };
 
 /** One line naming the cause, one naming the fix, and a distinct exit code per cause. */

@@ -1,4 +1,6 @@
 // Builds the scan service the CLI commands use: the store given, Graph as the source, the wall clock.
+import type { TierOverrides } from '../core/tiers/tier-table.ts';
+import { createFindingsService } from '../services/findings-service.ts';
 import type { Collect } from '../services/scan-service.ts';
 import { createScanService } from '../services/scan-service.ts';
 import type { Store } from '../store/index.ts';
@@ -20,10 +22,20 @@ export interface OptionalParts {
   signIns?: boolean;
 }
 
-export function createCliScanService(store: Store, parts: OptionalParts = {}) {
+export function createCliScanService(store: Store, parts: OptionalParts = {}, tiers?: TierOverrides) {
+  const findings = createFindingsService({
+    store,
+    lastUse: store.lastUse,
+    now: Date.now,
+    ...(tiers ? { tiers } : {}),
+  });
   return createScanService({
     store,
     collect: collectFromGraph({ access: parts.access ?? true, signIns: parts.signIns ?? true }),
     now: () => new Date(),
+    afterCommit: async (integration, scanId) => {
+      const result = await findings.evaluate(integration.name, scanId);
+      return { opened: result.opened.length, resolved: result.resolved.length };
+    },
   });
 }

@@ -71,7 +71,15 @@ export interface ScanSummary {
   warnings: string[];
   /** Lists that did not complete: their aspects are unknown for this scan and carried forward. */
   incompleteParts: ScanPart[];
+  /** What the checks found new and found gone, evaluated over the committed inventory. */
+  findings?: { opened: number; resolved: number };
 }
+
+/** Runs after a scan committed (succeeded or partial): the checks over the new inventory. */
+export type AfterCommit = (
+  integration: Integration,
+  scanId: number,
+) => Promise<{ opened: number; resolved: number }>;
 
 export interface RunScanOptions {
   onProgress?: (p: CollectProgress) => void;
@@ -104,11 +112,18 @@ export interface ScanServiceDeps {
   };
   collect: Collect;
   now: () => Date;
+  afterCommit?: AfterCommit;
   /** Waits between looks at a joined scan (default: a timer); injected so tests need not wait. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-export function createScanService({ store, collect, now, sleep = abortableSleep }: ScanServiceDeps) {
+export function createScanService({
+  store,
+  collect,
+  now,
+  afterCommit,
+  sleep = abortableSleep,
+}: ScanServiceDeps) {
   async function join(
     integration: Integration,
     running: ScanInProgress,
@@ -139,6 +154,16 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
       reason: record.reason,
     };
     return { summary, record, joined: true as const };
+  }
+
+  /** The scan stands whatever the checks do: a failure to evaluate is a warning, and the next scan retries. */
+  async function evaluateAfter(integration: Integration, scanId: number) {
+    if (!afterCommit) return undefined;
+    try {
+      return await afterCommit(integration, scanId);
+    } catch (error) {
+      return { warning: `the checks could not be evaluated: ${describe(error)}` };
+    }
   }
 
   return {
@@ -220,6 +245,7 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
       // The commit may have held removals back (status partial); what the user waited for includes it.
       const committed = (record.summary ?? summary) as Omit<ScanSummary, 'scanId'>;
       const durationMs = now().getTime() - startedAt.getTime();
+      const findings = record.status === 'failed' ? undefined : await evaluateAfter(integration, writer.id);
       return {
         summary: {
           scanId: writer.id,
@@ -227,6 +253,10 @@ export function createScanService({ store, collect, now, sleep = abortableSleep 
           status: record.status as ScanStatus,
           reason: record.reason,
           durationMs,
+          ...(findings && 'opened' in findings ? { findings } : {}),
+          ...(findings && 'warning' in findings
+            ? { warnings: [...committed.warnings, findings.warning] }
+            : {}),
         },
         record,
         ...(error ? { error } : {}),

@@ -6,10 +6,12 @@ import { InvalidInput, StoreLocked } from '../core/errors.ts';
 import { identifier } from './assemble-sql.ts';
 import { type Connection, connectPglite, connectPostgres } from './connect.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { createFindings } from './findings.ts';
 import { createGrantHistory } from './grant-history.ts';
 import { createIntegrations } from './integrations.ts';
 import { createInventory } from './inventory.ts';
 import { createLastUse } from './last-use.ts';
+import { createOutbox } from './outbox.ts';
 import { createScans, recoverAbandonedScans } from './scans.ts';
 import type { Store, StoreOptions } from './types.ts';
 
@@ -73,6 +75,8 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
     inventory: createInventory(connection.db),
     lastUse: createLastUse(connection.db, guard),
     grants: createGrantHistory(connection.db),
+    findings: createFindings(connection.db, guard),
+    outbox: createOutbox(connection.db, guard),
   };
 }
 

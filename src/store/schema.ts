@@ -232,3 +232,132 @@ export const grantHistory = pgTable(
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type NewIntegrationRow = typeof integrations.$inferInsert;
 export type ScanRow = typeof scans.$inferSelect;
+
+export type FindingState = 'open' | 'resolved';
+
+/**
+ * What the checks (src/core/checks) found, one row per check, identity and credential ('' for the identity):
+ * opened when a check first fails, resolved when a later evaluation passes (an unknown answer leaves it as it
+ * was), reopened if it fails again. Suppression is not a state of the row but a rule in `suppressions`, so it
+ * survives the finding resolving and reopening and keeps its own audit trail.
+ */
+export const findings = pgTable(
+  'findings',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    checkId: text('check_id').notNull(),
+    objectId: text('object_id').notNull(),
+    keyId: text('key_id').notNull().default(''),
+    appId: text('app_id').notNull(),
+    displayName: text('display_name').notNull(),
+    severity: text('severity').notNull(),
+    message: text('message').notNull(),
+    state: text('state').$type<FindingState>().notNull(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** The scan whose inventory the last evaluation read. */
+    lastScanId: integer('last_scan_id'),
+  },
+  (t) => [
+    uniqueIndex('findings_subject_unique').on(t.integrationId, t.checkId, t.objectId, t.keyId),
+    index('findings_state_idx').on(t.state, t.severity),
+    check('findings_state_check', sql`${t.state} in ('open', 'resolved')`),
+  ],
+);
+
+/**
+ * A user's decision that matching findings are accepted for now: with a reason, an expiry and who decided.
+ * Rows are never updated but to lift them (liftedAt/liftedBy), so the table is its own audit trail.
+ * `objectId` null: every identity of the integration for this check; `keyId` null: every credential.
+ */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    checkId: text('check_id').notNull(),
+    objectId: text('object_id'),
+    keyId: text('key_id'),
+    reason: text('reason').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    liftedAt: timestamp('lifted_at', { withTimezone: true }),
+    liftedBy: text('lifted_by'),
+  },
+  (t) => [index('suppressions_check_idx').on(t.integrationId, t.checkId)],
+);
+
+/** Per integration and check, the last evaluation's tally, and why some identities could not be judged. */
+export const checkEvaluations = pgTable(
+  'check_evaluations',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    checkId: text('check_id').notNull(),
+    scanId: integer('scan_id'),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull(),
+    passed: integer('passed').notNull(),
+    failed: integer('failed').notNull(),
+    unknown: integer('unknown').notNull(),
+    notApplicable: integer('not_applicable').notNull(),
+    /** Each distinct reason an identity was unknown, with how many: said once, not per identity. */
+    unknownReasons: jsonb('unknown_reasons').$type<{ reason: string; count: number }[]>().notNull(),
+  },
+  (t) => [primaryKey({ name: 'check_evaluations_pkey', columns: [t.integrationId, t.checkId] })],
+);
+
+/**
+ * Events for SIEMs and webhooks (src/core/events.ts), written in the transaction that makes them true, so none
+ * is lost and none is sent for something that did not happen. `eventId` is what receivers deduplicate by.
+ */
+export const outboxEvents = pgTable('outbox_events', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  eventId: uuid('event_id').notNull().unique('outbox_events_event_id_unique'),
+  type: text('type').notNull(),
+  occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  event: jsonb('event').notNull(),
+});
+
+/**
+ * What each sink still has to receive: one row per event and sink, deleted once the sink accepted it. Rows
+ * rather than a cursor per sink, because events of concurrent transactions commit out of id order and a
+ * cursor would skip the late one.
+ */
+export const outboxPending = pgTable(
+  'outbox_pending',
+  {
+    sink: text('sink').notNull(),
+    outboxId: bigint('outbox_id', { mode: 'number' })
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: 'cascade' }),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    primaryKey({ name: 'outbox_pending_pkey', columns: [t.sink, t.outboxId] }),
+    index('outbox_pending_due_idx').on(t.sink, t.nextAttemptAt, t.outboxId),
+  ],
+);
+
+/** Every alert sent, per channel: an alert key is sent once per channel, ever (restarts and rescans included). */
+export const alertsSent = pgTable(
+  'alerts_sent',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    alertKey: text('alert_key').notNull(),
+    channel: text('channel').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'alerts_sent_pkey', columns: [t.alertKey, t.channel] })],
+);

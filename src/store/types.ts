@@ -7,6 +7,8 @@ import type { Identity } from '../core/inventory.ts';
 import type { InventoryFilter } from '../core/inventory-query.ts';
 import type { LastUseSource, SignInObservation } from '../core/last-use.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
+import type { FindingsStore } from './findings.ts';
+import type { OutboxStore } from './outbox.ts';
 import type { AzureSubscriptions, IntegrationRow, ScanRow } from './schema.ts';
 
 export type { ScanChanges, ScanStatus } from './schema.ts';
@@ -159,6 +161,10 @@ export interface Store {
     /** Oldest first; revoked grants included. */
     history(integrationId: string, objectId: string): Promise<GrantRecord[]>;
   };
+  /** What the checks found, its suppressions and each check's last tally (findings.ts). */
+  findings: FindingsStore;
+  /** Events waiting for each sink (outbox.ts): written with what makes them true, deleted once delivered. */
+  outbox: OutboxStore;
   /** When identities and credentials were last used, kept beyond Entra's retention (last-use.ts). */
   lastUse: LastUseSource & {
     /** Keeps each observation unless a later one is already kept. */

@@ -4,6 +4,7 @@ import { InvalidInput, LanyardError, Unreachable } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { ScanSummary } from '../../services/scan-service.ts';
 import { createProgressReporter } from '../progress.ts';
+import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 import { createCliScanService } from '../scan-wiring.ts';
 import { DEMO_INTEGRATION } from './demo.ts';
@@ -18,6 +19,9 @@ function renderSummary(summary: ScanSummary): string {
     `  ${'requests'.padEnd(28)} ${summary.requests}`,
     `  ${'resource units'.padEnd(28)} ${summary.resourceUnits}`,
     `  ${'duration'.padEnd(28)} ${(summary.durationMs / 1000).toFixed(1)} s`,
+    summary.findings
+      ? `  ${'findings'.padEnd(28)} ${summary.findings.opened} new, ${summary.findings.resolved} resolved (lanyard findings)`
+      : '',
     ...summary.warnings.map((w) => `  warning: ${inert(w)}`),
   ]
     .filter((line) => line !== '')
@@ -59,6 +63,8 @@ export function registerScan(program: Command): void {
         ...(options.maxRemoval !== undefined ? { maxShare: parsePercent(String(options.maxRemoval)) } : {}),
         ...(options.allowMassRemoval ? { allowMass: true } : {}),
       };
+      // The checks that run after the scan tier privileges as `lanyard risk` does, with the user's overrides.
+      const { tiers } = await loadRiskSettings(program.opts<GlobalOptions>());
       const summaries = await withStore(program.opts<GlobalOptions>(), async (store) => {
         const names = options.integration
           ? [options.integration as string]
@@ -68,10 +74,11 @@ export function registerScan(program: Command): void {
             fix: 'add one with `lanyard integration create azure ...` (or try `npm run demo`)',
           });
         }
-        const service = createCliScanService(store, {
-          access: options.access !== false,
-          signIns: options.lastUse !== false,
-        });
+        const service = createCliScanService(
+          store,
+          { access: options.access !== false, signIns: options.lastUse !== false },
+          tiers,
+        );
         const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();
         process.once('SIGINT', onSignal);

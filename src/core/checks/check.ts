@@ -1,0 +1,105 @@
+// What a check is: one rule over one identity of the inventory, with the metadata people read (why it matters,
+// how to fix it) beside its logic. Checks are pure: they get the identity, what it reaches, its last use and the
+// time, and call nothing. A check over data that could not be collected answers `unknown`, never "pass".
+import type { Credential, Identity } from '../inventory.ts';
+import type { LastUse, ReachInput } from '../risk/types.ts';
+import type { Workload } from '../risk/workload.ts';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/** One identity as the checks see it: the inventory row with its partner, reach and last use. */
+export interface CheckSubject {
+  /** The object the findings are about: an application or a service principal (managed identities included). */
+  identity: Identity;
+  /** The identity with its partner of the other kind (same appId), when the tenant holds both. */
+  workload: Workload;
+  /** What the workload reaches (its service principal's grants, tiered), and what could not be read. */
+  reach: ReachInput;
+  /** Last use of one of the workload's credentials, in three states (unknown is never "unused"). */
+  lastUseOf(credential: Credential): LastUse;
+  /** The workload's latest sign-in through any credential. */
+  identityLastUse: LastUse;
+  /** The tenant this identity lives in, to tell its own applications from others'. */
+  tenantId: string;
+}
+
+export interface CheckContext<P> {
+  now: Date;
+  params: P;
+}
+
+/** One thing wrong with the identity: with the identity as a whole, or with one of its credentials. */
+export interface FindingDraft {
+  /** The credential it is about (keyId), absent when it is about the identity. */
+  keyId?: string;
+  /** Plain English, one line; may embed tenant-controlled names (shown through inert-text.ts). */
+  message: string;
+  /** Overrides the check's severity for this finding (e.g. 7 days left is more urgent than 30). */
+  severity?: Severity;
+}
+
+export type CheckOutcome =
+  /** The rule does not concern this identity (a certificate check on an identity without certificates). */
+  | { status: 'not-applicable' }
+  | { status: 'pass' }
+  | { status: 'fail'; findings: FindingDraft[] }
+  /** The data the rule needs was not collected: never to be read as a pass. */
+  | { status: 'unknown'; reason: string };
+
+export interface CheckDefinition<
+  P extends Record<string, number | string | boolean> = Record<string, never>,
+> {
+  /** snake_case, stable: findings, suppressions, control mappings and `--check` refer to it. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Why it matters, for the person who has to act. */
+  rationale: string;
+  /** What to do about it. */
+  remediation: string;
+  /** Tunable thresholds with their defaults. */
+  params: P;
+  evaluate(subject: CheckSubject, context: CheckContext<P>): CheckOutcome;
+}
+
+/** A check of any params, as the catalogue holds them. */
+// biome-ignore lint/suspicious/noExplicitAny: the catalogue holds checks of differing param shapes
+export type AnyCheck = CheckDefinition<any>;
+
+export function defineCheck<P extends Record<string, number | string | boolean>>(
+  definition: CheckDefinition<P>,
+): CheckDefinition<P> {
+  return definition;
+}
+
+export const pass: CheckOutcome = { status: 'pass' };
+export const notApplicable: CheckOutcome = { status: 'not-applicable' };
+export const unknown = (reason: string): CheckOutcome => ({ status: 'unknown', reason });
+/** Fail when there are findings, pass when there are none. */
+export const failWith = (findings: FindingDraft[]): CheckOutcome =>
+  findings.length ? { status: 'fail', findings } : pass;
+
+const DAY_MS = 86_400_000;
+/** Whole days from `now` until `iso` (negative when past); null when there is no date or it is unreadable. */
+export function daysUntil(iso: string | null | undefined, now: Date): number | null {
+  if (!iso) return null;
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? null : Math.floor((at - now.getTime()) / DAY_MS);
+}
+
+/** The secrets and certificates of the identity itself (federated credentials have no expiry of their own). */
+export const keyCredentials = (identity: Identity): Credential[] =>
+  identity.credentials.filter((credential) => credential.type !== 'federated');
+
+/** How a credential is named in a message: its display name when it has one, else its key id. */
+export function credentialLabel(credential: Credential): string {
+  const kind =
+    credential.type === 'secret'
+      ? 'secret'
+      : credential.type === 'certificate'
+        ? 'certificate'
+        : 'federated credential';
+  const name = credential.displayName ?? credential.name;
+  return name ? `${kind} "${name}" (${credential.keyId})` : `${kind} ${credential.keyId}`;
+}
