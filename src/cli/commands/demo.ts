@@ -1,12 +1,18 @@
 // `lanyard demo`: the whole first-run experience with no Azure account. Starts the emulated Microsoft
 // cloud with a generated tenant, connects an integration with certificate auth, scans, and shows what
 // needs attention. The only place in src/ allowed to start the emulator.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { previewAlerts } from '../../alerts/preview.ts';
+import { findingKeyOf } from '../../core/alerts.ts';
+import { CHECKS } from '../../core/checks/catalogue.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import type { Identity } from '../../core/inventory.ts';
 import { buildOverview } from '../../core/overview.ts';
+import { createFindingsService } from '../../services/findings-service.ts';
 import { createRiskService } from '../../services/risk-service.ts';
+import { renderFindingsBySeverity } from '../format/findings-output.ts';
 import { renderOverview } from '../format/overview-output.ts';
 import { writeRanking } from '../format/risk-output.ts';
 import { streamOutput } from '../output.ts';
@@ -54,43 +60,48 @@ export function registerDemo(program: Command): void {
         );
         const { scanner } = emulator;
         const now = Date.now();
-        const { summary, identities, riskiest } = await withStore(globals, async (store) => {
-          // The emulator's port and certificate change with every run: point the demo integration at this one.
-          await store.integrations.delete(DEMO_INTEGRATION);
-          await store.integrations.create({
-            provider: 'azure',
-            name: DEMO_INTEGRATION,
-            tenantId: scanner.tenantId,
-            clientId: scanner.clientId,
-            auth: { method: 'certificate', certificatePath: scanner.certificatePath },
-            cloud: {
-              name: 'custom',
-              loginUrl: emulator.loginUrl,
-              graphUrl: emulator.graphUrl,
-              armUrl: emulator.armUrl,
-              caFile: emulator.caBundlePath,
-            },
-          });
-          out.write(
-            `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
-          );
-          const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
-          // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in.
-          const scans = createCliScanService(store);
-          const { summary, error } = await scans.run(DEMO_INTEGRATION, {
-            onProgress: (p) => progress.update(p),
-          });
-          progress.stop();
-          if (error) throw error;
-          const integration = await store.integrations.get(DEMO_INTEGRATION);
-          const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
-          // Ranked from the identities already read for the overview: the demo tenant is small.
-          const ref = { id: integration!.id, name: integration!.name, tenantId: integration!.tenantId };
-          const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now, config, tiers });
-          const rows = identities.map((identity) => ({ integration: ref, identity }));
-          const riskiest = await risk.rankRows(rows, { top: RISKIEST_SHOWN });
-          return { summary, identities, riskiest };
-        });
+        const { summary, identities, riskiest, report, integration } = await withStore(
+          globals,
+          async (store) => {
+            // The emulator's port and certificate change with every run: point the demo integration at this one.
+            await store.integrations.delete(DEMO_INTEGRATION);
+            await store.integrations.create({
+              provider: 'azure',
+              name: DEMO_INTEGRATION,
+              tenantId: scanner.tenantId,
+              clientId: scanner.clientId,
+              auth: { method: 'certificate', certificatePath: scanner.certificatePath },
+              cloud: {
+                name: 'custom',
+                loginUrl: emulator.loginUrl,
+                graphUrl: emulator.graphUrl,
+                armUrl: emulator.armUrl,
+                caFile: emulator.caBundlePath,
+              },
+            });
+            out.write(
+              `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
+            );
+            const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
+            // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in.
+            const scans = createCliScanService(store);
+            const { summary, error } = await scans.run(DEMO_INTEGRATION, {
+              onProgress: (p) => progress.update(p),
+            });
+            progress.stop();
+            if (error) throw error;
+            const integration = await store.integrations.get(DEMO_INTEGRATION);
+            const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
+            // Ranked from the identities already read for the overview: the demo tenant is small.
+            const ref = { id: integration!.id, name: integration!.name, tenantId: integration!.tenantId };
+            const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now, config, tiers });
+            const rows = identities.map((identity) => ({ integration: ref, identity }));
+            const riskiest = await risk.rankRows(rows, { top: RISKIEST_SHOWN });
+            const findings = createFindingsService({ store, lastUse: store.lastUse, now: () => now, tiers });
+            const report = await findings.list({ integration: DEMO_INTEGRATION });
+            return { summary, identities, riskiest, report, integration: ref };
+          },
+        );
         out.write(
           `Scan ${summary.scanId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.requests} requests, ${summary.resourceUnits} resource units.\n\n`,
         );
@@ -100,10 +111,43 @@ export function registerDemo(program: Command): void {
         );
         await writeRanking(riskiest, 'table', now, streamOutput(out));
         out.write('\n');
+        out.write(`Findings of the ${CHECKS.length} checks (lanyard findings), by severity:\n`);
+        out.write(`${renderFindingsBySeverity(report)}\n\n`);
+        // Where the alerts would go, without a mail server: printed, and written to a local inbox file.
+        const inboxPath = join(demoDir, 'alerts-inbox.jsonl');
+        await rm(inboxPath, { force: true });
+        const byAppId = new Map<string, Identity[]>();
+        for (const identity of identities) {
+          const key = identity.appId.toLowerCase();
+          byAppId.set(key, [...(byAppId.get(key) ?? []), identity]);
+        }
+        await previewAlerts({
+          input: {
+            integration: { id: integration.id, name: integration.name },
+            identities,
+            ownersOf: (identity) =>
+              (byAppId.get(identity.appId.toLowerCase()) ?? [identity]).flatMap((i) => i.owners),
+            findings: report.findings.map((f) => ({
+              checkId: f.checkId,
+              severity: f.severity,
+              objectId: f.objectId,
+              ...(f.keyId ? { keyId: f.keyId } : {}),
+              message: f.message,
+              findingKey: findingKeyOf(f),
+              displayName: f.displayName,
+            })),
+            now: new Date(now),
+          },
+          inboxPath,
+          write: (text) => out.write(text),
+        });
+        out.write('\n');
         out.write(
           [
             'Explore further:',
             '  npm run lanyard -- risk --top 20',
+            '  npm run lanyard -- findings --severity high',
+            '  npm run lanyard -- checks',
             '  npm run lanyard -- inventory --tier 0 --risk high',
             '  npm run lanyard -- inventory --expires-within 30d',
             '  npm run lanyard -- inventory --owner none --type application --format csv > ownerless.csv',

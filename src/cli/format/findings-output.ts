@@ -137,3 +137,18 @@ export async function writeFindings(
     );
   }
 }
+
+/** Per severity, the checks that found something and how often: the demo's and a digest's short view. */
+export function renderFindingsBySeverity(report: FindingsReport): string {
+  if (!report.findings.length) return '  none';
+  const lines: string[] = [];
+  for (const severity of ['critical', 'high', 'medium', 'low'] as const) {
+    const ofSeverity = report.findings.filter((f) => f.severity === severity);
+    if (!ofSeverity.length) continue;
+    const byCheck = new Map<string, number>();
+    for (const f of ofSeverity) byCheck.set(f.checkId, (byCheck.get(f.checkId) ?? 0) + 1);
+    const checks = [...byCheck].sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id} ${n}`);
+    lines.push(`  ${severity.padEnd(9)}${String(ofSeverity.length).padStart(5)}  ${checks.join(', ')}`);
+  }
+  return lines.join('\n');
+}

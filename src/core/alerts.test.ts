@@ -1,0 +1,299 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  type AlertFinding,
+  type AlertInput,
+  digest,
+  dueAlerts,
+  expiryKey,
+  findingKeyOf,
+  groupByRecipient,
+  looksLikeAddress,
+  normalizeThresholds,
+  ownerAddress,
+  recipientsFor,
+} from './alerts.ts';
+import { credential, identity, owner } from './risk/test-fixtures.ts';
+
+const NOW = new Date('2026-11-01T00:00:00Z');
+const integration = { id: 'int1', name: 'contoso', fallbackEmail: 'secops@contoso.com' };
+const inDays = (days: number, from = NOW) => new Date(from.getTime() + days * 86_400_000).toISOString();
+const app = (days: number | null, overrides: Parameters<typeof identity>[0] = {}) =>
+  identity({
+    objectId: 'app-obj',
+    kind: 'application',
+    appId: 'app-id',
+    displayName: 'Payroll',
+    credentials: [
+      credential({ keyId: 'k1', displayName: 'deploy', endDateTime: days === null ? null : inDays(days) }),
+    ],
+    ...overrides,
+  });
+const input = (overrides: Partial<AlertInput> = {}): AlertInput => ({
+  integration,
+  identities: [app(20)],
+  now: NOW,
+  alreadySent: new Set(),
+  ...overrides,
+});
+
+test('a secret 20 days from expiry: the 30-day alert, to its owner, naming it and the days left', () => {
+  const [alert, ...rest] = dueAlerts(input());
+  assert.equal(rest.length, 0);
+  assert.equal(alert!.key, 'expiry:int1:app-obj:k1:30');
+  assert.equal(alert!.kind, 'credential-expiry');
+  assert.equal(alert!.severity, 'medium');
+  assert.deepEqual(alert!.recipients, ['ana@contoso.com']);
+  assert.deepEqual(alert!.alsoMark, []);
+  assert.equal(alert!.subject, 'Secret "deploy" of "Payroll" expires in 20 days');
+  assert.match(
+    alert!.message,
+    /secret "deploy" \(k1\) of the application "Payroll" \(appId app-id\) expires in 20 days, on 2026-11-21/,
+  );
+  assert.equal(alert!.credential?.daysLeft, 20);
+  assert.equal(alert!.credential?.threshold, 30);
+});
+
+test('only the narrowest threshold crossed is due; the wider ones ride along in alsoMark', () => {
+  const [at10] = dueAlerts(input({ identities: [app(10)] }));
+  assert.equal(at10!.key, 'expiry:int1:app-obj:k1:14');
+  assert.deepEqual(at10!.alsoMark, ['expiry:int1:app-obj:k1:30']);
+  const [at5] = dueAlerts(input({ identities: [app(5)] }));
+  assert.equal(at5!.key, 'expiry:int1:app-obj:k1:7');
+  assert.equal(at5!.severity, 'high');
+  assert.deepEqual(at5!.alsoMark, ['expiry:int1:app-obj:k1:30', 'expiry:int1:app-obj:k1:14']);
+});
+
+test('already sent keys are neither due nor in alsoMark; a sent narrowest threshold leaves nothing due', () => {
+  const sent30 = new Set([expiryKey('int1', 'app-obj', 'k1', 30)]);
+  const [at10] = dueAlerts(input({ identities: [app(10)], alreadySent: sent30 }));
+  assert.deepEqual(at10!.alsoMark, []);
+  assert.deepEqual(dueAlerts(input({ identities: [app(25)], alreadySent: sent30 })), []);
+  const sent7 = new Set([expiryKey('int1', 'app-obj', 'k1', 7)]);
+  assert.deepEqual(dueAlerts(input({ identities: [app(3)], alreadySent: sent7 })), []);
+});
+
+test('expired, far-off, undated and federated credentials get no expiry alert', () => {
+  assert.deepEqual(dueAlerts(input({ identities: [app(-1)] })), []);
+  assert.deepEqual(dueAlerts(input({ identities: [app(31)] })), []);
+  assert.deepEqual(dueAlerts(input({ identities: [app(null)] })), []);
+  const federated = app(null, {
+    credentials: [credential({ type: 'federated', keyId: 'f1', endDateTime: inDays(3) })],
+  });
+  assert.deepEqual(dueAlerts(input({ identities: [federated] })), []);
+  const justExpired = app(null, { credentials: [credential({ endDateTime: NOW.toISOString() })] });
+  assert.deepEqual(dueAlerts(input({ identities: [justExpired] })), []);
+});
+
+test('under a day left is the narrowest threshold, said as "within a day"', () => {
+  const [alert] = dueAlerts(input({ identities: [app(0.5)] }));
+  assert.equal(alert!.key, 'expiry:int1:app-obj:k1:7');
+  assert.equal(alert!.credential?.daysLeft, 0);
+  assert.match(alert!.subject, /expires within a day$/);
+});
+
+test('thresholds are configurable and normalised; nonsense is refused', () => {
+  const [alert] = dueAlerts(input({ identities: [app(50)], thresholds: [3, 60] }));
+  assert.equal(alert!.key, 'expiry:int1:app-obj:k1:60');
+  assert.deepEqual(normalizeThresholds([7, 30, 14, 30]), [30, 14, 7]);
+  assert.deepEqual(normalizeThresholds(undefined), [30, 14, 7]);
+  assert.throws(() => normalizeThresholds([]), /thresholds/);
+  assert.throws(() => normalizeThresholds([1.5]), /whole days/);
+  assert.throws(() => normalizeThresholds([-1]), /whole days/);
+});
+
+test('recipients: enabled readable users with an address-like UPN; the fallback only when none', () => {
+  assert.equal(ownerAddress(owner({ userPrincipalName: 'Ana@Contoso.com' })), 'ana@contoso.com');
+  assert.equal(ownerAddress(owner({ accountEnabled: false })), null);
+  assert.equal(ownerAddress(owner({ accountEnabled: null })), null);
+  assert.equal(ownerAddress(owner({ readable: false })), null);
+  assert.equal(ownerAddress(owner({ kind: 'servicePrincipal' })), null);
+  assert.equal(
+    ownerAddress(owner({ userPrincipalName: 'ana_fabrikam.com#EXT#@contoso.onmicrosoft.com' })),
+    null,
+  );
+  assert.equal(ownerAddress(owner({ userPrincipalName: 'not an address' })), null);
+  assert.equal(ownerAddress(owner({ userPrincipalName: 'a@b.com\nBcc: evil@x.com' })), null);
+  assert.equal(ownerAddress(owner({ userPrincipalName: 'a@b.com, evil@x.com' })), null);
+  assert.equal(ownerAddress(owner({ userPrincipalName: 'Eve <eve@x.com>' })), null);
+  assert.deepEqual(
+    recipientsFor(
+      [
+        owner({ objectId: 'b', userPrincipalName: 'bo@x.com' }),
+        owner(),
+        owner({ objectId: 'c', userPrincipalName: 'BO@x.com' }),
+      ],
+      'secops@x.com',
+    ),
+    ['ana@contoso.com', 'bo@x.com'],
+  );
+  assert.deepEqual(recipientsFor([owner({ accountEnabled: false })], 'secops@x.com'), ['secops@x.com']);
+  assert.deepEqual(recipientsFor([], undefined), []);
+  assert.deepEqual(recipientsFor([], 'not-an-address'), []);
+  assert.ok(looksLikeAddress('first.last+tag@sub.example.co.uk'));
+  assert.ok(!looksLikeAddress('a@localhost'));
+});
+
+test('owners come from ownersOf (the workload), falling back, or nobody: channels only', () => {
+  const ownerless = app(5, { owners: [] });
+  const [viaWorkload] = dueAlerts(
+    input({
+      identities: [ownerless],
+      ownersOf: () => [owner({ userPrincipalName: 'sp-owner@contoso.com' })],
+    }),
+  );
+  assert.deepEqual(viaWorkload!.recipients, ['sp-owner@contoso.com']);
+  const [fallback] = dueAlerts(input({ identities: [ownerless] }));
+  assert.deepEqual(fallback!.recipients, ['secops@contoso.com']);
+  const [nobody] = dueAlerts(
+    input({ identities: [ownerless], integration: { id: 'int1', name: 'contoso' } }),
+  );
+  assert.deepEqual(nobody!.recipients, []);
+});
+
+const finding = (overrides: Partial<AlertFinding> = {}): AlertFinding => ({
+  checkId: 'owner_missing',
+  title: 'Privileged identity without an owner',
+  severity: 'high',
+  objectId: 'app-obj',
+  message: 'The application "Payroll" has no owner and holds Directory.ReadWrite.All',
+  findingKey: 'int1:owner_missing:app-obj',
+  ...overrides,
+});
+
+test('findings alert when high or critical, once per finding key; low and medium do not', () => {
+  const alerts = dueAlerts(
+    input({
+      identities: [app(null)],
+      findings: [
+        finding(),
+        finding(),
+        finding({ findingKey: 'f-critical', severity: 'critical' }),
+        finding({ findingKey: 'f-medium', severity: 'medium' }),
+        finding({ findingKey: 'f-low', severity: 'low' }),
+      ],
+    }),
+  );
+  assert.deepEqual(
+    alerts.map((alert) => [alert.key, alert.severity]),
+    [
+      ['finding:f-critical', 'critical'],
+      ['finding:int1:owner_missing:app-obj', 'high'],
+    ],
+  );
+  const high = alerts[1]!;
+  assert.equal(high.kind, 'finding');
+  assert.equal(high.subject, 'High finding on "Payroll": Privileged identity without an owner');
+  assert.deepEqual(high.recipients, ['ana@contoso.com']);
+  assert.deepEqual(
+    dueAlerts(input({ identities: [app(null)], findings: [finding()], alreadySent: new Set([high.key]) })),
+    [],
+  );
+});
+
+test('the expiring-credential check is not alerted twice: the expiry alert carries it', () => {
+  const alerts = dueAlerts(
+    input({ identities: [app(5)], findings: [finding({ checkId: 'credential_expiring', keyId: 'k1' })] }),
+  );
+  assert.deepEqual(
+    alerts.map((alert) => alert.kind),
+    ['credential-expiry'],
+  );
+});
+
+test('suppressed findings alert nobody; findingKeyOf gives the usual stable key', () => {
+  assert.deepEqual(
+    dueAlerts(input({ identities: [app(null)], findings: [finding({ suppressed: true })] })),
+    [],
+  );
+  assert.equal(
+    findingKeyOf({ integrationId: 'int1', checkId: 'owner_missing', objectId: 'o', keyId: '' }),
+    'int1:owner_missing:o:',
+  );
+  assert.equal(
+    findingKeyOf({ integrationId: 'int1', checkId: 'c', objectId: 'o', keyId: 'k' }),
+    'int1:c:o:k',
+  );
+});
+
+test('a finding about an identity not given goes to the fallback, named by its object id', () => {
+  const [alert] = dueAlerts(
+    input({ identities: [], findings: [finding({ objectId: 'gone', keyId: 'kx' })] }),
+  );
+  assert.deepEqual(alert!.recipients, ['secops@contoso.com']);
+  assert.equal(alert!.identity.displayName, 'gone');
+  assert.equal(alert!.credential?.type, null);
+  const [named] = dueAlerts(
+    input({ identities: [], findings: [finding({ objectId: 'gone', displayName: 'Old app' })] }),
+  );
+  assert.equal(named!.identity.displayName, 'Old app');
+});
+
+test('hostile display names cannot break the subject line; the raw text stays for each medium to escape', () => {
+  const hostile = app(5, {
+    displayName: 'Evil\r\nBcc: all@contoso.com <!channel> <b>x</b> \u202Egpj.exe',
+    credentials: [
+      credential({ keyId: 'k1', displayName: '**[click](https://evil.example)**', endDateTime: inDays(5) }),
+    ],
+  });
+  const [alert] = dueAlerts(input({ identities: [hostile] }));
+  assert.doesNotMatch(alert!.subject, /[\r\n\u202e]/);
+  assert.match(alert!.subject, /Evil\\r\\nBcc: all@contoso.com <!channel> <b>x<\/b> \\u202egpj/);
+  for (const line of alert!.message.split('\n')) assert.doesNotMatch(line, /[\r\u202e]/);
+  assert.equal(alert!.message.split('\n').length, 3);
+});
+
+test('long names are shortened in the subject', () => {
+  const [alert] = dueAlerts(input({ identities: [app(5, { displayName: 'x'.repeat(500) })] }));
+  assert.ok(alert!.subject.length < 200);
+});
+
+test('digest: the last 24 hours of alerts, grouped per recipient, the unaddressed apart', () => {
+  const a = app(5);
+  const b = app(10, {
+    objectId: 'b-obj',
+    owners: [owner(), owner({ objectId: 'o2', userPrincipalName: 'bo@x.com' })],
+  });
+  const c = app(3, { objectId: 'c-obj', owners: [] });
+  const today = dueAlerts(input({ identities: [a, b, c], integration: { id: 'int1', name: 'contoso' } }));
+  const yesterday = dueAlerts(
+    input({ identities: [app(20, { objectId: 'old' })], now: new Date(NOW.getTime() - 2 * 86_400_000) }),
+  );
+  const result = digest([...today, ...yesterday], new Date(NOW.getTime() + 3_600_000));
+  assert.equal(result.day, '2026-11-01');
+  assert.equal(result.alerts.length, 3);
+  assert.deepEqual(
+    result.byRecipient.map((group) => [
+      group.recipient,
+      group.alerts.map((alert) => alert.identity.objectId),
+    ]),
+    [
+      ['ana@contoso.com', ['app-obj', 'b-obj']],
+      ['bo@x.com', ['b-obj']],
+    ],
+  );
+  assert.match(
+    result.byRecipient[0]!.subject,
+    /daily digest for 2026-11-01: 2 alerts: 2 credentials expiring/,
+  );
+  assert.deepEqual(
+    result.unaddressed.map((alert) => alert.identity.objectId),
+    ['c-obj'],
+  );
+  assert.deepEqual(
+    groupByRecipient(today).map((group) => group.recipient),
+    ['ana@contoso.com', 'bo@x.com'],
+  );
+});
+
+test('alerts come most severe first, then by key, whatever the input order', () => {
+  const alerts = dueAlerts(
+    input({
+      identities: [app(20, { objectId: 'z' }), app(5, { objectId: 'y' }), app(10, { objectId: 'a' })],
+    }),
+  );
+  assert.deepEqual(
+    alerts.map((alert) => alert.key),
+    ['expiry:int1:y:k1:7', 'expiry:int1:a:k1:14', 'expiry:int1:z:k1:30'],
+  );
+});
