@@ -1,0 +1,101 @@
+// The outbox on both databases: each sink gets every event at least once with the same id; a sink that is down
+// delays only its own events and catches up; a relay that dies mid-delivery leaves its claim to expire, and the
+// events go again; recording an event twice adds nothing.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { LanyardEvent } from '../../src/core/events.ts';
+import { DeliveryFailed, type EventSink } from '../../src/deliver/sink.ts';
+import { createOutboxRelay } from '../../src/services/outbox-relay.ts';
+import type { Store } from '../../src/store/index.ts';
+import { forEachDatabase } from '../support/databases.ts';
+
+const event = (n: number): LanyardEvent => ({
+  id: randomUUID(),
+  type: 'finding.opened',
+  time: new Date(Date.UTC(2026, 10, 1, 0, 0, n)).toISOString(),
+  severity: 'high',
+  integration: null,
+  summary: `event ${n}`,
+  data: { n },
+});
+
+/** Records what it accepted; refuses while `down`. */
+function receiver(name: string) {
+  const received: string[] = [];
+  const sink = {
+    name,
+    down: false as boolean,
+    async deliver(events: readonly LanyardEvent[]) {
+      if (sink.down) throw new DeliveryFailed('503 from the receiver', { retryable: true, status: 503 });
+      received.push(...events.map((e) => e.id));
+    },
+  } satisfies EventSink & { down: boolean };
+  return { sink, received };
+}
+
+forEachDatabase('outbox', (database) => {
+  let store: Store;
+  before(async () => {
+    store = await database.open();
+  });
+  after(() => store.close());
+
+  test('every sink gets every event once in order; a sink that is down catches up when it returns', async () => {
+    const sinks = [`hec-${randomUUID()}`, `syslog-${randomUUID()}`];
+    const events = Array.from({ length: 1_234 }, (_, n) => event(n));
+    assert.equal(await store.outbox.enqueue(events, sinks), events.length);
+    assert.equal(await store.outbox.enqueue(events.slice(0, 10), sinks), 0, 'an event id is recorded once');
+
+    const hec = receiver(sinks[0]!);
+    const syslog = receiver(sinks[1]!);
+    syslog.sink.down = true;
+    let clock = new Date('2026-11-01T00:00:00Z');
+    const relay = createOutboxRelay({
+      outbox: store.outbox,
+      sinks: [hec.sink, syslog.sink],
+      now: () => clock,
+      batchSize: 500,
+      random: () => 0.5,
+    });
+    const first = await relay.drain();
+    assert.deepEqual(
+      hec.received,
+      events.map((e) => e.id),
+      'in order, each once',
+    );
+    assert.deepEqual(syslog.received, []);
+    assert.equal(first.find((r) => r.sink === sinks[1])?.failed, 500);
+    const backlog = (await store.outbox.backlog()).find((b) => b.sink === sinks[1])!;
+    assert.equal(backlog.pending, events.length);
+    assert.match(backlog.lastError ?? '', /503/);
+
+    // Before its retry time nothing is tried; after it, everything arrives.
+    syslog.sink.down = false;
+    await relay.drain();
+    assert.deepEqual(syslog.received, []);
+    clock = new Date(clock.getTime() + 3_600_000);
+    await relay.drain();
+    assert.deepEqual(
+      syslog.received,
+      events.map((e) => e.id),
+    );
+    assert.ok(!(await store.outbox.backlog()).some((b) => sinks.includes(b.sink)), 'nothing left pending');
+  });
+
+  test('a relay that dies after claiming leaves the events to go again, with the same ids, once the lease ends', async () => {
+    const sink = `webhook-${randomUUID()}`;
+    const events = [event(1), event(2)];
+    await store.outbox.enqueue(events, [sink]);
+    const at = new Date('2026-11-01T00:00:00Z');
+    const claimed = await store.outbox.claim(sink, 10, at, 60_000);
+    assert.equal(claimed.length, 2);
+    // ...the process is killed here, before delivered(): another relay finds nothing until the lease ends.
+    assert.deepEqual(await store.outbox.claim(sink, 10, new Date(at.getTime() + 30_000), 60_000), []);
+    const again = await store.outbox.claim(sink, 10, new Date(at.getTime() + 61_000), 60_000);
+    assert.deepEqual(
+      again.map((c) => c.event.id),
+      events.map((e) => e.id),
+    );
+  });
+});
