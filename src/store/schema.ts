@@ -50,6 +50,15 @@ export const integrations = pgTable('integrations', {
   signInWatch: jsonb('sign_in_watch').$type<SignInWatchState>(),
   /** The Azure subscriptions to read (pinned) and those a complete reading saw; null until either is known. */
   azureSubscriptions: jsonb('azure_subscriptions').$type<AzureSubscriptions>(),
+  /** When the service scans it: a cron expression (UTC), daily by default. */
+  schedule: text('schedule').notNull().default('0 3 * * *'),
+  /**
+   * Where incremental scans resume: Graph's delta links per list and when the last full scan ran. Opaque to the
+   * store; the collector owns its shape. Null until a scan read with delta queries.
+   */
+  syncState: jsonb('sync_state').$type<Record<string, unknown>>(),
+  /** Where alerts go when an identity has no owner with a usable address (a team mailbox). */
+  alertEmail: text('alert_email'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -88,6 +97,8 @@ export const scans = pgTable(
      * abandoned and start a new one (PostgreSQL has no lock file to tell a crashed process from a live one).
      */
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    /** How it read Graph: every object ('full'), or only what changed since the last scan ('incremental'). */
+    mode: text('mode').$type<'full' | 'incremental'>(),
   },
   (t) => [
     index('scans_integration_idx').on(t.integrationId, t.seq),

@@ -46,13 +46,19 @@ forEachDatabase('opening the store', (db) => {
           tables.rows.map((r) => r.table_name),
           [
             '__drizzle_migrations',
+            'alerts_sent',
+            'check_evaluations',
+            'findings',
             'grant_history',
             'identity_versions',
             'integrations',
             'last_use',
+            'outbox_events',
+            'outbox_pending',
             'scan_access',
             'scan_objects',
             'scans',
+            'suppressions',
           ],
         );
         const targets = await client.query<{ target: string }>(

@@ -41,6 +41,7 @@ forEachDatabase('store scans', (db) => {
       parts: null,
       holder: running?.holder,
       leaseExpiresAt: null,
+      mode: null,
     });
     assert.match(String(running?.holder), /pid \d+/);
     assert.ok(running?.leaseExpiresAt instanceof Date);
