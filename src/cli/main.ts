@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LanyardError } from '../core/errors.ts';
 import { inert } from '../core/inert-text.ts';
+import { registerChanges } from './commands/changes.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerFindings } from './commands/findings.ts';
 import { registerIdentity } from './commands/identity.ts';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerInventory(program);
   registerIdentity(program);
   registerRisk(program);
+  registerChanges(program);
   registerFindings(program);
   registerDemo(program);
   return program;
@@ -58,6 +60,7 @@ const FLAGS: Record<string, string> = {
   subscription: '--subscription',
   pin: '--pin',
   forget: '--forget',
+  since: '--since',
   severity: '--severity',
   failOn: '--fail-on',
   check: '--check',

@@ -10,6 +10,7 @@ import type { LastUseSource } from '../core/last-use.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
 import type { CheckTallyRecord, FindingRecord, Reconciled, SuppressionRecord } from '../store/findings.ts';
 import type { Integration, Store } from '../store/index.ts';
+import { findingEvents } from './finding-events.ts';
 import { integrationNamed } from './integration-service.ts';
 import { createInventoryService } from './inventory-service.ts';
 import { createWorkloadRisk } from './workload-risk.ts';
@@ -21,6 +22,8 @@ export interface FindingsServiceDeps {
   checks?: readonly AnyCheck[];
   params?: CheckParams;
   tiers?: TierOverrides;
+  /** The sinks each evaluation's events are recorded for (the outbox delivers them); none: no events. */
+  sinks?: readonly string[];
 }
 
 export interface FindingsRequest {
@@ -55,6 +58,7 @@ export function createFindingsService({
   checks = CHECKS,
   params,
   tiers,
+  sinks = [],
 }: FindingsServiceDeps) {
   const inventory = createInventoryService({ store, now });
   const known = new Set(checks.map((check) => check.id));
@@ -108,7 +112,10 @@ export function createFindingsService({
         }
       }
       const result = evaluation.result();
-      const reconciled = await store.findings.reconcile(integration.id, scanId, result, clock);
+      const events = sinks.length
+        ? { sinks, of: (reconciled: Reconciled) => findingEvents(integration, reconciled, clock) }
+        : undefined;
+      const reconciled = await store.findings.reconcile(integration.id, scanId, result, clock, events);
       return { integration, ...reconciled, tallies: await store.findings.tallies(integration.id) };
     },
 

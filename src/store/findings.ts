@@ -4,7 +4,10 @@
 import { sql } from 'drizzle-orm';
 import type { Severity } from '../core/checks/check.ts';
 import type { Evaluation } from '../core/checks/evaluate.ts';
+import type { LanyardEvent } from '../core/events.ts';
+import type { IdentityKind } from '../core/inventory.ts';
 import { type Db, rows } from './connect.ts';
+import { createOutbox } from './outbox.ts';
 import type { FindingState } from './schema.ts';
 
 /** Rows per upsert: one JSON parameter, one round trip. */
@@ -15,6 +18,7 @@ export interface FindingRecord {
   integrationId: string;
   checkId: string;
   objectId: string;
+  kind: IdentityKind;
   appId: string;
   displayName: string;
   keyId: string;
@@ -78,6 +82,12 @@ export interface CheckTallyRecord {
   unknownReasons: { reason: string; count: number }[];
 }
 
+/** Events to record with what they report, in the same transaction: none is lost, none is sent for nothing. */
+export interface EventsOf {
+  sinks: readonly string[];
+  of(reconciled: Reconciled): LanyardEvent[];
+}
+
 export interface FindingsStore {
   /** Applies an evaluation of every identity of the integration (its latest inventory) in one transaction. */
   reconcile(
@@ -85,6 +95,7 @@ export interface FindingsStore {
     scanId: number | null,
     evaluation: Evaluation,
     evaluatedAt: Date,
+    events?: EventsOf,
   ): Promise<Reconciled>;
   list(query?: FindingsQuery): Promise<FindingRecord[]>;
   tallies(integrationId?: string): Promise<CheckTallyRecord[]>;
@@ -132,6 +143,7 @@ interface FindingRow {
   integration_id: string;
   check_id: string;
   object_id: string;
+  kind: IdentityKind;
   app_id: string;
   display_name: string;
   key_id: string;
@@ -148,6 +160,7 @@ const findingOf = (row: FindingRow, suppression: SuppressionRecord | null = null
   integrationId: row.integration_id,
   checkId: row.check_id,
   objectId: row.object_id,
+  kind: row.kind,
   appId: row.app_id,
   displayName: row.display_name,
   keyId: row.key_id,
@@ -188,7 +201,7 @@ export function createFindings(db: Db, guard: () => void): FindingsStore {
     ).map(suppressionOf);
 
   return {
-    async reconcile(integrationId, scanId, evaluation, evaluatedAt) {
+    async reconcile(integrationId, scanId, evaluation, evaluatedAt, events) {
       guard();
       const at = evaluatedAt.toISOString();
       return db.transaction(async (tx) => {
@@ -197,6 +210,7 @@ export function createFindings(db: Db, guard: () => void): FindingsStore {
           const chunk = evaluation.findings.slice(start, start + CHUNK).map((f) => ({
             c: f.checkId,
             o: f.objectId,
+            t: f.kind,
             k: f.keyId,
             a: f.appId,
             n: f.displayName,
@@ -207,13 +221,13 @@ export function createFindings(db: Db, guard: () => void): FindingsStore {
           const upserted = await rows<FindingRow & { reopened: boolean; inserted: boolean }>(
             tx,
             sql`with upserted as (
-                  insert into findings as f (integration_id, check_id, object_id, key_id, app_id, display_name,
+                  insert into findings as f (integration_id, check_id, object_id, kind, key_id, app_id, display_name,
                     severity, message, state, first_seen_at, last_seen_at, last_scan_id)
-                  select ${integrationId}::uuid, x->>'c', x->>'o', x->>'k', x->>'a', x->>'n', x->>'s', x->>'m',
+                  select ${integrationId}::uuid, x->>'c', x->>'o', x->>'t', x->>'k', x->>'a', x->>'n', x->>'s', x->>'m',
                     'open', ${at}::timestamptz, ${at}::timestamptz, ${scanId}
                   from jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) x
                   on conflict (integration_id, check_id, object_id, key_id) do update set
-                    app_id = excluded.app_id, display_name = excluded.display_name, severity = excluded.severity,
+                    kind = excluded.kind, app_id = excluded.app_id, display_name = excluded.display_name, severity = excluded.severity,
                     message = excluded.message, state = 'open', last_seen_at = excluded.last_seen_at,
                     last_scan_id = excluded.last_scan_id, resolved_at = null,
                     first_seen_at = case when f.state = 'resolved' then excluded.first_seen_at else f.first_seen_at end
@@ -244,10 +258,12 @@ export function createFindings(db: Db, guard: () => void): FindingsStore {
               unknown = excluded.unknown, not_applicable = excluded.not_applicable,
               unknown_reasons = excluded.unknown_reasons`);
         }
-        return {
+        const reconciled = {
           opened: opened.map((row) => findingOf(row)),
           resolved: resolved.map((row) => findingOf(row)),
         };
+        if (events) await createOutbox(tx, guard).enqueue(events.of(reconciled), events.sinks);
+        return reconciled;
       });
     },
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { stagingTables } from '../core/aspects.ts';
 import { InvalidInput, StoreLocked } from '../core/errors.ts';
 import { identifier } from './assemble-sql.ts';
+import { createChanges } from './changes.ts';
 import { type Connection, connectPglite, connectPostgres } from './connect.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { createFindings } from './findings.ts';
@@ -75,6 +76,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
     inventory: createInventory(connection.db),
     lastUse: createLastUse(connection.db, guard),
     grants: createGrantHistory(connection.db),
+    changes: createChanges(connection.db),
     findings: createFindings(connection.db, guard),
     outbox: createOutbox(connection.db, guard),
   };

@@ -181,6 +181,11 @@ export const identityVersions = pgTable(
     index('identity_versions_app_idx').on(t.appId),
     index('identity_versions_name_idx').on(sql`lower(${t.displayName})`),
     index('identity_versions_object_id_idx').on(t.objectId),
+    // `lanyard changes`: the versions a scan added and those it ended, without reading the whole history.
+    index('identity_versions_added_idx').on(t.integrationId, t.addedSeq),
+    index('identity_versions_ended_idx')
+      .on(t.integrationId, t.endedSeq)
+      .where(sql`${t.endedSeq} is not null`),
     // Listings page through the latest versions in name order (keyset, src/store/inventory.ts): each page is
     // an index range instead of a sort of the whole inventory.
     index('identity_versions_open_by_name_idx')
@@ -262,6 +267,8 @@ export const findings = pgTable(
     checkId: text('check_id').notNull(),
     objectId: text('object_id').notNull(),
     keyId: text('key_id').notNull().default(''),
+    /** application or servicePrincipal: what the identity is, for events and reports after it is gone. */
+    kind: text('kind').notNull().default('application'),
     appId: text('app_id').notNull(),
     displayName: text('display_name').notNull(),
     severity: text('severity').notNull(),

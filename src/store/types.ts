@@ -7,6 +7,7 @@ import type { Identity } from '../core/inventory.ts';
 import type { InventoryFilter } from '../core/inventory-query.ts';
 import type { LastUseSource, SignInObservation } from '../core/last-use.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
+import type { ChangesReader } from './changes.ts';
 import type { FindingsStore } from './findings.ts';
 import type { OutboxStore } from './outbox.ts';
 import type { AzureSubscriptions, IntegrationRow, ScanRow } from './schema.ts';
@@ -161,6 +162,8 @@ export interface Store {
     /** Oldest first; revoked grants included. */
     history(integrationId: string, objectId: string): Promise<GrantRecord[]>;
   };
+  /** What each scan changed, a page at a time (changes.ts). */
+  changes: ChangesReader;
   /** What the checks found, its suppressions and each check's last tally (findings.ts). */
   findings: FindingsStore;
   /** Events waiting for each sink (outbox.ts): written with what makes them true, deleted once delivered. */

@@ -1,6 +1,7 @@
 // Findings across evaluations: opened once, kept while failing, resolved when the check passes, left alone when
 // the check could not judge, reopened when it fails again; suppressions match, expire and are lifted with a trail.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Evaluation, Finding } from '../../src/core/checks/evaluate.ts';
 import type { Store } from '../../src/store/index.ts';
@@ -10,6 +11,7 @@ import { newIntegration } from './fixtures.ts';
 const finding = (objectId: string, keyId = '', checkId = 'credential_expired'): Finding => ({
   checkId,
   objectId,
+  kind: 'application',
   appId: `app-${objectId}`,
   displayName: `Name of ${objectId}`,
   keyId,
@@ -131,3 +133,72 @@ forEachDatabase('findings', (database) => {
     );
   });
 });
+
+forEachDatabase('finding events', (database) => {
+  let store: Store;
+  before(async () => {
+    store = await database.open();
+  });
+  after(() => store.close());
+
+  test('an evaluation records its opened and resolved findings as events for each sink, in its transaction', async () => {
+    const integration = await store.integrations.create(newIntegration());
+    const sink = `siem-${integration.id}`;
+    const events = {
+      sinks: [sink],
+      of: (r: { opened: { objectId: string }[]; resolved: { objectId: string }[] }) => [
+        ...r.opened.map((f) => eventFor('finding.opened', f.objectId)),
+        ...r.resolved.map((f) => eventFor('finding.resolved', f.objectId)),
+      ],
+    };
+    await store.findings.reconcile(
+      integration.id,
+      null,
+      evaluation([finding('a'), finding('b')]),
+      at(1),
+      events,
+    );
+    await store.findings.reconcile(integration.id, null, evaluation([finding('b')]), at(2), events);
+    const claimed = await store.outbox.claim(sink, 10, at(3), 60_000);
+    assert.deepEqual(
+      claimed.map((c) => `${c.event.type} ${c.event.subject?.objectId}`),
+      ['finding.opened a', 'finding.opened b', 'finding.resolved a'],
+    );
+    await store.outbox.delivered(
+      sink,
+      claimed.map((c) => c.outboxId),
+    );
+
+    // An evaluation that fails after its events were built records neither findings nor events.
+    const failing = {
+      sinks: [sink],
+      of: () => [eventFor('finding.opened', 'c'), { ...eventFor('x', 'c'), time: 'not a time' }],
+    };
+    await assert.rejects(
+      store.findings.reconcile(
+        integration.id,
+        null,
+        evaluation([finding('b'), finding('c')]),
+        at(4),
+        failing as never,
+      ),
+    );
+    assert.ok(
+      !(await store.findings.list({ integrationId: integration.id })).some((f) => f.objectId === 'c'),
+    );
+    assert.equal((await store.outbox.claim(sink, 10, at(5), 60_000)).length, 0);
+  });
+});
+
+function eventFor(type: string, objectId: string) {
+  return {
+    id: randomUUID(),
+    type: type as 'finding.opened',
+    time: at(1).toISOString(),
+    severity: 'high' as const,
+    integration: null,
+    subject: { objectId, appId: `app-${objectId}`, displayName: objectId, kind: 'application' as const },
+    summary: `${type} ${objectId}`,
+    data: {},
+  };
+}

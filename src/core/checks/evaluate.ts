@@ -1,11 +1,13 @@
 // Runs the catalogue over identities and tallies the answers: the findings of failing checks, and per check how
 // many identities passed, failed, could not be judged (with each reason once) or were not concerned. Pure.
+import type { IdentityKind } from '../inventory.ts';
 import type { AnyCheck, CheckSubject, FindingDraft, Severity } from './check.ts';
 
 /** A finding ready to store: the check's draft with whom it is about and its final severity. */
 export interface Finding {
   checkId: string;
   objectId: string;
+  kind: IdentityKind;
   appId: string;
   displayName: string;
   /** '' when it is about the identity as a whole. */
@@ -51,6 +53,7 @@ export function createEvaluation(checks: readonly AnyCheck[], now: Date, overrid
   const toFinding = (check: AnyCheck, subject: CheckSubject, draft: FindingDraft): Finding => ({
     checkId: check.id,
     objectId: subject.identity.objectId,
+    kind: subject.identity.kind,
     appId: subject.identity.appId,
     displayName: subject.identity.displayName,
     keyId: draft.keyId ?? '',
