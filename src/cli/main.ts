@@ -9,6 +9,7 @@ import { registerFindings } from './commands/findings.ts';
 import { registerIdentity } from './commands/identity.ts';
 import { registerIntegration } from './commands/integration.ts';
 import { registerInventory } from './commands/inventory.ts';
+import { registerOutbox } from './commands/outbox.ts';
 import { registerRisk } from './commands/risk.ts';
 import { registerScan } from './commands/scan.ts';
 import { watchBrokenPipe } from './output.ts';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerRisk(program);
   registerChanges(program);
   registerFindings(program);
+  registerOutbox(program);
   registerDemo(program);
   return program;
 }

@@ -1,6 +1,9 @@
 // Builds the scan service the CLI commands use: the store given, Graph as the source, the wall clock.
+
+import type { AlertChannel } from '../alerts/channel.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
-import { createFindingsService } from '../services/findings-service.ts';
+import type { EventSink } from '../deliver/sink.ts';
+import { createMonitoringService } from '../services/monitoring-service.ts';
 import type { Collect } from '../services/scan-service.ts';
 import { createScanService } from '../services/scan-service.ts';
 import type { Store } from '../store/index.ts';
@@ -22,20 +25,30 @@ export interface OptionalParts {
   signIns?: boolean;
 }
 
-export function createCliScanService(store: Store, parts: OptionalParts = {}, tiers?: TierOverrides) {
-  const findings = createFindingsService({
+/** Where events and alerts go after each scan (monitoring-settings.ts); none by default. */
+export interface MonitoringWiring {
+  sinks?: readonly EventSink[];
+  channels?: readonly AlertChannel[];
+  alerts?: { thresholds?: readonly number[]; fallbackEmails?: Record<string, string> };
+}
+
+export function createCliScanService(
+  store: Store,
+  parts: OptionalParts = {},
+  tiers?: TierOverrides,
+  monitoring: MonitoringWiring = {},
+) {
+  const after = createMonitoringService({
     store,
     lastUse: store.lastUse,
     now: Date.now,
     ...(tiers ? { tiers } : {}),
+    ...monitoring,
   });
   return createScanService({
     store,
     collect: collectFromGraph({ access: parts.access ?? true, signIns: parts.signIns ?? true }),
     now: () => new Date(),
-    afterCommit: async (integration, scanId) => {
-      const result = await findings.evaluate(integration.name, scanId);
-      return { opened: result.opened.length, resolved: result.resolved.length };
-    },
+    afterCommit: (integration, scanId) => after.afterScan(integration.name, scanId),
   });
 }

@@ -13,7 +13,7 @@ import type { Integration, Store } from '../store/index.ts';
 import { findingEvents } from './finding-events.ts';
 import { integrationNamed } from './integration-service.ts';
 import { createInventoryService } from './inventory-service.ts';
-import { createWorkloadRisk } from './workload-risk.ts';
+import { type AssessedRow, createWorkloadRisk } from './workload-risk.ts';
 
 export interface FindingsServiceDeps {
   store: Pick<Store, 'integrations' | 'scans' | 'inventory' | 'findings'>;
@@ -90,7 +90,12 @@ export function createFindingsService({
     validate,
 
     /** Evaluates every check over the integration's latest inventory and records what changed. */
-    async evaluate(integrationName: string, scanId: number | null = null): Promise<EvaluationResult> {
+    async evaluate(
+      integrationName: string,
+      scanId: number | null = null,
+      /** Sees every page of assessed identities as it is evaluated (expiry alerts read them in the same pass). */
+      onAssessed?: (entries: readonly AssessedRow[], integration: Integration) => void,
+    ): Promise<EvaluationResult> {
       const integration = await integrationNamed(store.integrations, integrationName, 'integration');
       const clock = new Date(now());
       const evaluation = createEvaluation(checks, clock, params);
@@ -100,7 +105,9 @@ export function createFindingsService({
         ...(tiers ? { tiers } : {}),
       });
       for await (const page of inventory.pages({ integration: integration.name })) {
-        for (const entry of await workloads.assess(page.rows, clock)) {
+        const assessed = await workloads.assess(page.rows, clock);
+        onAssessed?.(assessed, integration);
+        for (const entry of assessed) {
           evaluation.add({
             identity: entry.row.identity,
             workload: entry.workload,

@@ -79,7 +79,7 @@ export interface ScanSummary {
 export type AfterCommit = (
   integration: Integration,
   scanId: number,
-) => Promise<{ opened: number; resolved: number }>;
+) => Promise<{ opened: number; resolved: number; warnings?: string[] }>;
 
 export interface RunScanOptions {
   onProgress?: (p: CollectProgress) => void;
@@ -253,7 +253,12 @@ export function createScanService({
           status: record.status as ScanStatus,
           reason: record.reason,
           durationMs,
-          ...(findings && 'opened' in findings ? { findings } : {}),
+          ...(findings && 'opened' in findings
+            ? {
+                findings: { opened: findings.opened, resolved: findings.resolved },
+                warnings: [...committed.warnings, ...(findings.warnings ?? [])],
+              }
+            : {}),
           ...(findings && 'warning' in findings
             ? { warnings: [...committed.warnings, findings.warning] }
             : {}),

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { stagingTables } from '../core/aspects.ts';
 import { InvalidInput, StoreLocked } from '../core/errors.ts';
+import { createAlertLedger } from './alert-ledger.ts';
 import { identifier } from './assemble-sql.ts';
 import { createChanges } from './changes.ts';
 import { type Connection, connectPglite, connectPostgres } from './connect.ts';
@@ -79,6 +80,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
     changes: createChanges(connection.db),
     findings: createFindings(connection.db, guard),
     outbox: createOutbox(connection.db, guard),
+    alertLedger: (integrationId) => createAlertLedger(connection.db, guard, integrationId),
   };
 }
 

@@ -37,6 +37,8 @@ export interface OutboxStore {
   /** The sink refused or failed: try again at `retryAt`, keeping why. */
   failed(sink: string, outboxIds: readonly number[], retryAt: Date, error: string): Promise<void>;
   backlog(): Promise<OutboxBacklog[]>;
+  /** Makes the sinks' failed events due now (a user asked to deliver now, not at the next retry time). */
+  retryNow(sinks: readonly string[], now: Date): Promise<void>;
 }
 
 export function createOutbox(db: Executor, guard: () => void): OutboxStore {
@@ -111,6 +113,13 @@ export function createOutbox(db: Executor, guard: () => void): OutboxStore {
           last_error = ${error.slice(0, 500)}
         where sink = ${sink}
           and outbox_id in (select jsonb_array_elements_text(${JSON.stringify(outboxIds)}::jsonb)::bigint)`);
+    },
+
+    async retryNow(sinks, now) {
+      guard();
+      await db.execute(sql`
+        update outbox_pending set next_attempt_at = ${now.toISOString()}::timestamptz
+        where attempts > 0 and sink in (select jsonb_array_elements_text(${JSON.stringify(sinks)}::jsonb))`);
     },
 
     async backlog() {

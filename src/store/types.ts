@@ -1,4 +1,6 @@
 // The store's public contract: what the services, the CLI and the server may call.
+
+import type { AlertLedger } from '../alerts/ledger.ts';
 import type { Grant } from '../core/access.ts';
 import type { AsOf } from '../core/as-of.ts';
 import type { IdentityFact } from '../core/facts.ts';
@@ -168,6 +170,8 @@ export interface Store {
   findings: FindingsStore;
   /** Events waiting for each sink (outbox.ts): written with what makes them true, deleted once delivered. */
   outbox: OutboxStore;
+  /** What each alert channel accepted for the integration, kept for good (alert-ledger.ts). */
+  alertLedger(integrationId: string): AlertLedger;
   /** When identities and credentials were last used, kept beyond Entra's retention (last-use.ts). */
   lastUse: LastUseSource & {
     /** Keeps each observation unless a later one is already kept. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidInput, LanyardError, Unreachable } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { ScanSummary } from '../../services/scan-service.ts';
+import { buildMonitoring, loadMonitoringSettings } from '../monitoring-settings.ts';
 import { createProgressReporter } from '../progress.ts';
 import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
@@ -65,6 +66,17 @@ export function registerScan(program: Command): void {
       };
       // The checks that run after the scan tier privileges as `lanyard risk` does, with the user's overrides.
       const { tiers } = await loadRiskSettings(program.opts<GlobalOptions>());
+      // Sinks and alert channels are built before the scan, so a missing token stops it at once, by name.
+      const monitoringSettings = await loadMonitoringSettings(program.opts<GlobalOptions>());
+      const monitoring = {
+        ...(await buildMonitoring(monitoringSettings)),
+        ...(monitoringSettings.alerts ? { alerts: monitoringSettings.alerts } : {}),
+      };
+      const closeMonitoring = () =>
+        Promise.all([
+          ...monitoring.sinks.map((sink) => sink.close?.()),
+          ...monitoring.channels.map((channel) => channel.close?.()),
+        ]);
       const summaries = await withStore(program.opts<GlobalOptions>(), async (store) => {
         const names = options.integration
           ? [options.integration as string]
@@ -78,6 +90,7 @@ export function registerScan(program: Command): void {
           store,
           { access: options.access !== false, signIns: options.lastUse !== false },
           tiers,
+          monitoring,
         );
         const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();
@@ -105,7 +118,7 @@ export function registerScan(program: Command): void {
           process.off('SIGINT', onSignal);
         }
         return results;
-      });
+      }).finally(closeMonitoring);
       for (const { summary } of summaries) {
         process.stdout.write(`${options.json ? inertJson(summary) : renderSummary(summary)}\n`);
       }

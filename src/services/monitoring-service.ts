@@ -1,0 +1,188 @@
+// What happens after every committed scan, whoever ran it (the CLI, the scheduler, Run Now): the checks run over
+// the new inventory (their events go to the outbox in the same transaction), expiry alerts and new high findings
+// go to the owners through the alert channels (each once per channel, ever), and the outbox is delivered to the
+// sinks. A failing channel or sink only delays its own messages; nothing here fails the scan.
+import type { AlertChannel } from '../alerts/channel.ts';
+import { dispatchAlerts } from '../alerts/dispatch.ts';
+import { type Alert, type AlertInput, DEFAULT_THRESHOLDS, dueAlerts, findingKeyOf } from '../core/alerts.ts';
+import { CHECKS } from '../core/checks/catalogue.ts';
+import type { Identity, Owner } from '../core/inventory.ts';
+import type { LastUseSource } from '../core/last-use.ts';
+import type { TierOverrides } from '../core/tiers/tier-table.ts';
+import type { EventSink } from '../deliver/sink.ts';
+import type { FindingRecord } from '../store/findings.ts';
+import type { Integration, Store } from '../store/index.ts';
+import { createFindingsService } from './findings-service.ts';
+import { createOutboxRelay, type SinkRound } from './outbox-relay.ts';
+import type { AssessedRow } from './workload-risk.ts';
+
+export interface MonitoringDeps {
+  store: Pick<Store, 'integrations' | 'scans' | 'inventory' | 'findings' | 'outbox' | 'alertLedger'>;
+  lastUse: LastUseSource;
+  now: () => number;
+  tiers?: TierOverrides;
+  sinks?: readonly EventSink[];
+  channels?: readonly AlertChannel[];
+  alerts?: { thresholds?: readonly number[]; fallbackEmails?: Record<string, string> };
+}
+
+export interface MonitoringOutcome {
+  opened: number;
+  resolved: number;
+  /** Alerts due this time, and how many a channel failed to take (they go again next time). */
+  alerts: { due: number; retry: number };
+  /** Per sink: events delivered now, and those left for a retry. */
+  deliveries: SinkRound[];
+  warnings: string[];
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const titles = new Map(CHECKS.map((check) => [check.id, check.title]));
+
+/** An identity's owners with its partner's (application ↔ service principal): who can act on it. */
+function workloadOwners(entry: AssessedRow): Owner[] {
+  const { application, servicePrincipal } = entry.workload;
+  return [...(application?.owners ?? []), ...(servicePrincipal?.owners ?? [])];
+}
+
+export function createMonitoringService(deps: MonitoringDeps) {
+  const { store, now, sinks = [], channels = [], alerts = {} } = deps;
+  const findings = createFindingsService({
+    store,
+    lastUse: deps.lastUse,
+    now,
+    ...(deps.tiers ? { tiers: deps.tiers } : {}),
+    sinks: sinks.map((sink) => sink.name),
+  });
+  const relay = sinks.length
+    ? createOutboxRelay({ outbox: store.outbox, sinks, now: () => new Date(now()) })
+    : undefined;
+  const thresholds = alerts.thresholds ?? DEFAULT_THRESHOLDS;
+
+  function alertIntegration(integration: Integration): AlertInput['integration'] {
+    const fallback = integration.alertEmail ?? alerts.fallbackEmails?.[integration.name] ?? null;
+    return { id: integration.id, name: integration.name, fallbackEmail: fallback };
+  }
+
+  /** Owners of the identities that have new high findings, read in one query per integration. */
+  async function ownersByAppId(integration: Integration, appIds: string[]): Promise<Map<string, Identity[]>> {
+    const byAppId = new Map<string, Identity[]>();
+    if (!appIds.length) return byAppId;
+    for (const identity of await store.inventory.byAppIds(integration.id, appIds)) {
+      const key = identity.appId.toLowerCase();
+      byAppId.set(key, [...(byAppId.get(key) ?? []), identity]);
+    }
+    return byAppId;
+  }
+
+  /** New high findings join the expiry alerts due; every channel gets what it has not sent yet. */
+  async function sendAlerts(
+    integration: Integration,
+    opened: readonly FindingRecord[],
+    due: Alert[],
+    clock: Date,
+    warnings: string[],
+  ): Promise<number> {
+    const alerting = opened.filter((f) => f.severity === 'high' || f.severity === 'critical');
+    const byAppId = await ownersByAppId(integration, [...new Set(alerting.map((f) => f.appId))]);
+    const findingAlerts = dueAlerts({
+      integration: alertIntegration(integration),
+      identities: [...byAppId.values()].flat(),
+      ownersOf: (identity) =>
+        (byAppId.get(identity.appId.toLowerCase()) ?? [identity]).flatMap((i) => i.owners),
+      findings: alerting.map((f) => ({
+        checkId: f.checkId,
+        title: titles.get(f.checkId) ?? f.checkId,
+        severity: f.severity,
+        objectId: f.objectId,
+        ...(f.keyId ? { keyId: f.keyId } : {}),
+        message: f.message,
+        findingKey: findingKeyOf(f),
+        displayName: f.displayName,
+      })),
+      thresholds,
+      now: clock,
+      alreadySent: new Set(),
+    });
+    // Those identities' expiry alerts are already among `due`, from the evaluation's pass.
+    const summary = await dispatchAlerts({
+      alerts: [...due, ...findingAlerts.filter((alert) => alert.kind === 'finding')],
+      channels,
+      ledger: store.alertLedger(integration.id),
+    });
+    for (const channel of summary.channels) {
+      const [first] = channel.failed;
+      if (first)
+        warnings.push(
+          `alert channel ${channel.channel}: ${channel.failed.length} not sent (${first.reason})`,
+        );
+    }
+    return summary.retry.length;
+  }
+
+  return {
+    findings,
+
+    async afterScan(integrationName: string, scanId: number | null): Promise<MonitoringOutcome> {
+      const clock = new Date(now());
+      const due: Alert[] = [];
+      const warnings: string[] = [];
+      const result = await findings.evaluate(integrationName, scanId, (entries, integration) => {
+        if (!channels.length) return;
+        const owners = new Map(entries.map((entry) => [entry.row.identity.objectId, workloadOwners(entry)]));
+        due.push(
+          ...dueAlerts({
+            integration: alertIntegration(integration),
+            identities: entries.map((entry) => entry.row.identity),
+            ownersOf: (identity) => owners.get(identity.objectId) ?? identity.owners,
+            thresholds,
+            now: clock,
+            alreadySent: new Set(),
+          }),
+        );
+      });
+      const { integration } = result;
+      let retry = 0;
+      // Alerts and deliveries each fail alone: the findings stand, and what was not sent goes next time.
+      if (channels.length) {
+        try {
+          retry = await sendAlerts(integration, result.opened, due, clock, warnings);
+        } catch (error) {
+          warnings.push(`alerts were not sent: ${describe(error)}`);
+        }
+      }
+      let deliveries: SinkRound[] = [];
+      try {
+        deliveries = relay ? await relay.drain() : [];
+      } catch (error) {
+        warnings.push(`events were not delivered: ${describe(error)}`);
+      }
+      for (const round of deliveries) {
+        if (round.error)
+          warnings.push(`sink ${round.sink}: ${round.failed} events wait for a retry (${round.error})`);
+      }
+      return {
+        opened: result.opened.length,
+        resolved: result.resolved.length,
+        alerts: { due: due.length, retry },
+        deliveries,
+        warnings,
+      };
+    },
+
+    /**
+     * Delivers what the outbox holds for the sinks (after an outage, or from `lanyard outbox deliver`); with
+     * `retryNow`, events waiting for their retry time go now.
+     */
+    async deliver(options: { retryNow?: boolean } = {}): Promise<SinkRound[]> {
+      if (!relay) return [];
+      if (options.retryNow) {
+        await store.outbox.retryNow(
+          sinks.map((sink) => sink.name),
+          new Date(now()),
+        );
+      }
+      return relay.drain();
+    },
+  };
+}
