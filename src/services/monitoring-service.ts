@@ -6,18 +6,24 @@ import type { AlertChannel } from '../alerts/channel.ts';
 import { dispatchAlerts } from '../alerts/dispatch.ts';
 import { type Alert, type AlertInput, DEFAULT_THRESHOLDS, dueAlerts, findingKeyOf } from '../core/alerts.ts';
 import { CHECKS } from '../core/checks/catalogue.ts';
+import type { LanyardEvent } from '../core/events.ts';
 import type { Identity, Owner } from '../core/inventory.ts';
 import type { LastUseSource } from '../core/last-use.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
 import type { EventSink } from '../deliver/sink.ts';
 import type { FindingRecord } from '../store/findings.ts';
 import type { Integration, Store } from '../store/index.ts';
+import { changeEvent, scanFinishedEvent, scanFinishedEventId } from './change-events.ts';
+import { createChangesService } from './changes-service.ts';
 import { createFindingsService } from './findings-service.ts';
 import { createOutboxRelay, type SinkRound } from './outbox-relay.ts';
 import type { AssessedRow } from './workload-risk.ts';
 
 export interface MonitoringDeps {
-  store: Pick<Store, 'integrations' | 'scans' | 'inventory' | 'findings' | 'outbox' | 'alertLedger'>;
+  store: Pick<
+    Store,
+    'integrations' | 'scans' | 'inventory' | 'findings' | 'outbox' | 'alertLedger' | 'changes'
+  >;
   lastUse: LastUseSource;
   now: () => number;
   tiers?: TierOverrides;
@@ -36,6 +42,8 @@ export interface MonitoringOutcome {
   warnings: string[];
 }
 
+/** How far back a scan looks for earlier scans whose change events were never recorded. */
+const CHANGE_EVENTS_LOOKBACK = '2d';
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const titles = new Map(CHECKS.map((check) => [check.id, check.title]));
 
@@ -120,6 +128,36 @@ export function createMonitoringService(deps: MonitoringDeps) {
     return summary.retry.length;
   }
 
+  /**
+   * The change events of the integration's scans of the last days that have none recorded yet: this scan's, and
+   * any an earlier run committed but could not record (it ended between its commit and its events). Ids are
+   * fixed by scan and change, and `scan.finished` goes last, so a scan with it recorded has all its events.
+   */
+  async function recordChangeEvents(integration: Integration): Promise<void> {
+    const changes = createChangesService({ store, now, ...(deps.tiers ? { tiers: deps.tiers } : {}) });
+    const names = sinks.map((sink) => sink.name);
+    const ref = { id: integration.id, name: integration.name, tenantId: integration.tenantId };
+    for await (const { changes: list, ...header } of changes.reports({
+      integration: integration.name,
+      since: CHANGE_EVENTS_LOOKBACK,
+    })) {
+      const finishedId = scanFinishedEventId(integration.id, header.scanId);
+      if ((await store.outbox.recorded([finishedId])).has(finishedId)) continue;
+      const scan = { integration: ref, header };
+      let batch: LanyardEvent[] = [];
+      let count = 0;
+      for await (const change of list) {
+        batch.push(changeEvent(scan, change));
+        count++;
+        if (batch.length >= 1_000) {
+          await store.outbox.enqueue(batch, names);
+          batch = [];
+        }
+      }
+      await store.outbox.enqueue([...batch, scanFinishedEvent(scan, count)], names);
+    }
+  }
+
   return {
     findings,
 
@@ -149,6 +187,15 @@ export function createMonitoringService(deps: MonitoringDeps) {
           retry = await sendAlerts(integration, result.opened, due, clock, warnings);
         } catch (error) {
           warnings.push(`alerts were not sent: ${describe(error)}`);
+        }
+      }
+      if (sinks.length) {
+        try {
+          await recordChangeEvents(integration);
+        } catch (error) {
+          warnings.push(
+            `the scan's changes were not recorded as events (the next scan retries): ${describe(error)}`,
+          );
         }
       }
       let deliveries: SinkRound[] = [];

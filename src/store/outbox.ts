@@ -37,6 +37,8 @@ export interface OutboxStore {
   /** The sink refused or failed: try again at `retryAt`, keeping why. */
   failed(sink: string, outboxIds: readonly number[], retryAt: Date, error: string): Promise<void>;
   backlog(): Promise<OutboxBacklog[]>;
+  /** Of these event ids, those already recorded. */
+  recorded(eventIds: readonly string[]): Promise<Set<string>>;
   /** Makes the sinks' failed events due now (a user asked to deliver now, not at the next retry time). */
   retryNow(sinks: readonly string[], now: Date): Promise<void>;
 }
@@ -113,6 +115,16 @@ export function createOutbox(db: Executor, guard: () => void): OutboxStore {
           last_error = ${error.slice(0, 500)}
         where sink = ${sink}
           and outbox_id in (select jsonb_array_elements_text(${JSON.stringify(outboxIds)}::jsonb)::bigint)`);
+    },
+
+    async recorded(eventIds) {
+      if (!eventIds.length) return new Set();
+      const found = await rows<{ event_id: string }>(
+        db,
+        sql`select event_id::text from outbox_events
+            where event_id in (select jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb)::uuid)`,
+      );
+      return new Set(found.map((row) => row.event_id));
     },
 
     async retryNow(sinks, now) {

@@ -78,10 +78,16 @@ test('a scan sends one event per opened finding to the SIEM and each alert to th
   );
   assert.equal(new Set(keys).size, keys.length);
 
-  // A rescan of an unchanged tenant opens nothing and alerts nobody again.
+  assert.deepEqual(
+    eventTypes().filter((t) => !t.startsWith('finding.')),
+    ['scan.finished'],
+    'the first scan is the baseline: no change events',
+  );
+
+  // A rescan of an unchanged tenant opens nothing, changes nothing and alerts nobody again.
   const before = hec.ids.length;
   await cli(['scan', '--integration', 'prod', '--quiet']);
-  assert.equal(hec.ids.length, before);
+  assert.deepEqual(eventTypes().slice(before), ['scan.finished']);
   assert.deepEqual(await inboxKeys(), keys);
   assert.match((await cli(['outbox'])).stdout, /Nothing waits/);
 });
@@ -112,6 +118,8 @@ test('events raised while the SIEM is down wait in the outbox and all arrive onc
     .slice(before)
     .map((e) => e.event as { type: string; credential?: { keyId: string } });
   assert.ok(arrived.some((e) => e.type === 'finding.opened' && e.credential?.keyId === keyId));
+  assert.ok(arrived.some((e) => e.type === 'credential.added' && e.credential?.keyId === keyId));
+  assert.equal(arrived.filter((e) => e.type === 'scan.finished').length, 1);
   assert.equal(new Set(hec.ids).size, hec.ids.length, 'no event twice');
   assert.match((await cli(['outbox'])).stdout, /Nothing waits/);
   assert.ok(
