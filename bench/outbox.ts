@@ -1,0 +1,108 @@
+// Outbox delivery: how fast the relay moves events from the database to a Splunk HEC and a syslog (TCP)
+// receiver on this machine, and how long a backlog takes to drain once a sink that was down comes back.
+//   npm run bench -- outbox [--events 100000] [--batch 500] [--database postgres://...]
+// The receivers are the tests' (test/deliver/receivers.ts): they parse every frame and count ids, no logging.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LanyardEvent } from '../src/core/events.ts';
+import { createSink } from '../src/deliver/index.ts';
+import { createOutboxRelay } from '../src/services/outbox-relay.ts';
+import { openStore } from '../src/store/index.ts';
+import { startHecReceiver, startSyslogReceiver } from '../test/deliver/receivers.ts';
+
+function option(args: string[], name: string, fallback: string): string {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
+}
+
+function events(count: number, at: Date): LanyardEvent[] {
+  return Array.from({ length: count }, (_, n) => ({
+    id: randomUUID(),
+    type: n % 3 === 0 ? 'finding.opened' : n % 3 === 1 ? 'credential.added' : 'permission.granted',
+    time: at.toISOString(),
+    severity: 'high',
+    integration: { id: randomUUID(), name: 'prod', tenantId: randomUUID() },
+    subject: {
+      objectId: randomUUID(),
+      appId: randomUUID(),
+      displayName: `Payroll sync ${n}`,
+      kind: 'application',
+    },
+    credential: { keyId: randomUUID(), type: 'secret', displayName: 'deploy' },
+    summary: `credential_expiring found: secret "deploy" expires in ${n % 30} days`,
+    data: { checkId: 'credential_expiring', n },
+  }));
+}
+
+export async function run(args: string[]): Promise<void> {
+  const count = Number(option(args, 'events', '100000'));
+  const batchSize = Number(option(args, 'batch', '500'));
+  const url = option(args, 'database', '');
+  const dir = await mkdtemp(join(tmpdir(), 'lanyard-bench-outbox-'));
+  const store = await openStore(
+    url ? { url, schema: `bench_${process.pid}` } : { dataDir: join(dir, 'data') },
+  );
+  const token = randomUUID();
+  const hecReceiver = await startHecReceiver({ token, keepEvents: false });
+  const syslogReceiver = await startSyslogReceiver({ keepMessages: false });
+  const env = { BENCH_HEC_TOKEN: token };
+  const hec = createSink(
+    { type: 'splunk-hec', name: 'hec', url: hecReceiver.url, token: { env: 'BENCH_HEC_TOKEN' } },
+    { env },
+  );
+  const syslog = createSink({
+    type: 'syslog',
+    name: 'syslog',
+    host: syslogReceiver.host,
+    port: syslogReceiver.port,
+  });
+  let clock = new Date();
+  const relay = createOutboxRelay({
+    outbox: store.outbox,
+    sinks: [hec, syslog],
+    now: () => clock,
+    batchSize,
+  });
+  try {
+    console.log(`outbox: ${count} events, batches of ${batchSize}, ${store.kind}`);
+    let started = performance.now();
+    await store.outbox.enqueue(events(count, clock), ['hec', 'syslog']);
+    console.log(`  recorded for 2 sinks: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    // Delivery rate: both sinks drain at once, as the relay runs them.
+    started = performance.now();
+    const rounds = await relay.drain();
+    await Promise.all([hecReceiver.waitFor(count), syslogReceiver.waitFor(count)]);
+    const seconds = (performance.now() - started) / 1000;
+    for (const round of rounds)
+      console.log(`  ${round.sink}: ${round.delivered} delivered, ${round.failed} failed`);
+    console.log(
+      `  delivery: ${seconds.toFixed(1)} s for ${count} events to each sink = ${Math.round(count / seconds)} events/s per sink`,
+    );
+
+    // An hour's outage: HEC refuses while a backlog builds, then comes back; the relay's next due round drains it.
+    const backlog = count;
+    hecReceiver.respondWith({ status: 503, body: '{"text":"Server is busy","code":9}' });
+    await store.outbox.enqueue(events(backlog, clock), ['hec']);
+    const refused = await relay.drain();
+    console.log(
+      `  outage: hec refused (${refused.find((r) => r.sink === 'hec')?.error ?? 'no error'}), ${backlog} pending`,
+    );
+    clock = new Date(clock.getTime() + 3_600_000);
+    started = performance.now();
+    await relay.drain();
+    await hecReceiver.waitFor(count + backlog);
+    const drained = (performance.now() - started) / 1000;
+    console.log(
+      `  after a one-hour outage: ${backlog} events drained in ${drained.toFixed(1)} s (${Math.round(backlog / drained)} events/s)`,
+    );
+    console.log(`  receivers: hec ${hecReceiver.count} events, syslog ${syslogReceiver.count} frames`);
+  } finally {
+    await Promise.all([hec.close?.(), syslog.close?.()]);
+    await Promise.all([hecReceiver.close(), syslogReceiver.close()]);
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
