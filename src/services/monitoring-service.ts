@@ -4,10 +4,18 @@
 // sinks. A failing channel or sink only delays its own messages; nothing here fails the scan.
 import type { AlertChannel } from '../alerts/channel.ts';
 import { dispatchAlerts } from '../alerts/dispatch.ts';
-import { type Alert, type AlertInput, DEFAULT_THRESHOLDS, dueAlerts, findingKeyOf } from '../core/alerts.ts';
+import {
+  type Alert,
+  type AlertFinding,
+  type AlertInput,
+  DEFAULT_THRESHOLDS,
+  dueAlerts,
+  findingKeyOf,
+} from '../core/alerts.ts';
 import { CHECKS } from '../core/checks/catalogue.ts';
+import { workloadOwners } from '../core/checks/check.ts';
 import type { LanyardEvent } from '../core/events.ts';
-import type { Identity, Owner } from '../core/inventory.ts';
+import type { Identity } from '../core/inventory.ts';
 import type { LastUseSource } from '../core/last-use.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
 import type { EventSink } from '../deliver/sink.ts';
@@ -17,7 +25,6 @@ import { changeEvent, scanFinishedEvent, scanFinishedEventId } from './change-ev
 import { createChangesService } from './changes-service.ts';
 import { createFindingsService } from './findings-service.ts';
 import { createOutboxRelay, type SinkRound } from './outbox-relay.ts';
-import type { AssessedRow } from './workload-risk.ts';
 
 export interface MonitoringDeps {
   store: Pick<
@@ -47,10 +54,18 @@ const CHANGE_EVENTS_LOOKBACK = '2d';
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const titles = new Map(CHECKS.map((check) => [check.id, check.title]));
 
-/** An identity's owners with its partner's (application ↔ service principal): who can act on it. */
-function workloadOwners(entry: AssessedRow): Owner[] {
-  const { application, servicePrincipal } = entry.workload;
-  return [...(application?.owners ?? []), ...(servicePrincipal?.owners ?? [])];
+/** A stored finding as the alerts take it (the demo previews alerts from the same). */
+export function alertFindingOf(finding: FindingRecord): AlertFinding {
+  return {
+    checkId: finding.checkId,
+    title: titles.get(finding.checkId) ?? finding.checkId,
+    severity: finding.severity,
+    objectId: finding.objectId,
+    ...(finding.keyId ? { keyId: finding.keyId } : {}),
+    message: finding.message,
+    findingKey: findingKeyOf(finding),
+    displayName: finding.displayName,
+  };
 }
 
 export function createMonitoringService(deps: MonitoringDeps) {
@@ -98,16 +113,7 @@ export function createMonitoringService(deps: MonitoringDeps) {
       identities: [...byAppId.values()].flat(),
       ownersOf: (identity) =>
         (byAppId.get(identity.appId.toLowerCase()) ?? [identity]).flatMap((i) => i.owners),
-      findings: alerting.map((f) => ({
-        checkId: f.checkId,
-        title: titles.get(f.checkId) ?? f.checkId,
-        severity: f.severity,
-        objectId: f.objectId,
-        ...(f.keyId ? { keyId: f.keyId } : {}),
-        message: f.message,
-        findingKey: findingKeyOf(f),
-        displayName: f.displayName,
-      })),
+      findings: alerting.map(alertFindingOf),
       thresholds,
       now: clock,
       alreadySent: new Set(),
@@ -167,7 +173,9 @@ export function createMonitoringService(deps: MonitoringDeps) {
       const warnings: string[] = [];
       const result = await findings.evaluate(integrationName, scanId, (entries, integration) => {
         if (!channels.length) return;
-        const owners = new Map(entries.map((entry) => [entry.row.identity.objectId, workloadOwners(entry)]));
+        const owners = new Map(
+          entries.map((entry) => [entry.row.identity.objectId, workloadOwners(entry.workload)]),
+        );
         due.push(
           ...dueAlerts({
             integration: alertIntegration(integration),

@@ -5,12 +5,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { previewAlerts } from '../../alerts/preview.ts';
-import { findingKeyOf } from '../../core/alerts.ts';
 import { CHECKS } from '../../core/checks/catalogue.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { buildOverview } from '../../core/overview.ts';
 import { createFindingsService } from '../../services/findings-service.ts';
+import { alertFindingOf } from '../../services/monitoring-service.ts';
 import { createRiskService } from '../../services/risk-service.ts';
 import { renderFindingsBySeverity } from '../format/findings-output.ts';
 import { renderOverview } from '../format/overview-output.ts';
@@ -127,15 +127,7 @@ export function registerDemo(program: Command): void {
             identities,
             ownersOf: (identity) =>
               (byAppId.get(identity.appId.toLowerCase()) ?? [identity]).flatMap((i) => i.owners),
-            findings: report.findings.map((f) => ({
-              checkId: f.checkId,
-              severity: f.severity,
-              objectId: f.objectId,
-              ...(f.keyId ? { keyId: f.keyId } : {}),
-              message: f.message,
-              findingKey: findingKeyOf(f),
-              displayName: f.displayName,
-            })),
+            findings: report.findings.map(alertFindingOf),
             now: new Date(now),
           },
           inboxPath,

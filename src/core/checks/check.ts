@@ -1,7 +1,7 @@
 // What a check is: one rule over one identity of the inventory, with the metadata people read (why it matters,
 // how to fix it) beside its logic. Checks are pure: they get the identity, what it reaches, its last use and the
 // time, and call nothing. A check over data that could not be collected answers `unknown`, never "pass".
-import type { Credential, Identity } from '../inventory.ts';
+import type { Credential, Identity, Owner } from '../inventory.ts';
 import type { LastUse, ReachInput } from '../risk/types.ts';
 import type { Workload } from '../risk/workload.ts';
 
@@ -102,4 +102,24 @@ export function credentialLabel(credential: Credential): string {
         : 'federated credential';
   const name = credential.displayName ?? credential.name;
   return name ? `${kind} "${name}" (${credential.keyId})` : `${kind} ${credential.keyId}`;
+}
+
+/**
+ * The row that carries a workload's identity-level finding: the application when the tenant holds it, else the
+ * service principal, so an application and its service principal get one finding between them.
+ */
+export function carriesWorkloadFinding(identity: Identity, workload: Workload): boolean {
+  return identity.kind === 'application' || !workload.application;
+}
+
+/** The application and the service principal of the workload, those the tenant holds. */
+export const partsOf = (workload: Workload): Identity[] =>
+  [workload.application, workload.servicePrincipal].filter((part): part is Identity => Boolean(part));
+
+/** Owners of the application and of its service principal, each once: an owner of either can act on both. */
+export function workloadOwners(workload: Workload): Owner[] {
+  const byId = new Map<string, Owner>();
+  for (const part of partsOf(workload))
+    for (const owner of part.owners) if (!byId.has(owner.objectId)) byId.set(owner.objectId, owner);
+  return [...byId.values()];
 }

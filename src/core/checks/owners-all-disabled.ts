@@ -3,26 +3,18 @@
 // and of its service principal together. Owners Graph returned by id only (the reader may not read them) and owners
 // whose account state Graph did not give are unknown, never taken as disabled nor as active. The finding sits on
 // the application row when the tenant holds it, else on the service principal, so a workload gets it once.
-import type { Identity, Owner } from '../inventory.ts';
+import type { Owner } from '../inventory.ts';
 import { isManagedIdentity } from '../risk/identity-factors.ts';
-import type { Workload } from '../risk/workload.ts';
-import { defineCheck, failWith, notApplicable, pass, unknown } from './check.ts';
-
-/** The row that carries the workload's identity-level finding: the application when the tenant holds it. */
-function carriesWorkloadFinding(identity: Identity, workload: Workload): boolean {
-  return identity.kind === 'application' || !workload.application;
-}
-
-const partsOf = (workload: Workload): Identity[] =>
-  [workload.application, workload.servicePrincipal].filter((part): part is Identity => Boolean(part));
-
-/** Owners of the application and of its service principal, each once. */
-function workloadOwners(workload: Workload): Owner[] {
-  const byId = new Map<string, Owner>();
-  for (const part of partsOf(workload))
-    for (const owner of part.owners) if (!byId.has(owner.objectId)) byId.set(owner.objectId, owner);
-  return [...byId.values()];
-}
+import {
+  carriesWorkloadFinding,
+  defineCheck,
+  failWith,
+  notApplicable,
+  partsOf,
+  pass,
+  unknown,
+  workloadOwners,
+} from './check.ts';
 
 type OwnerState = 'active' | 'disabled' | 'unknown';
 
