@@ -34,17 +34,18 @@ export function createOutboxRelay({
   retry = { baseMs: 1_000, maxMs: 300_000 },
   random = Math.random,
 }: RelayDeps) {
-  /** One batch for one sink. */
-  async function deliverBatch(sink: EventSink): Promise<SinkRound> {
-    const claimed = await outbox.claim(sink.name, batchSize, now(), leaseMs);
+  /** One batch for one sink, of events after `afterId` (the last one a round of this drain went past). */
+  async function deliverBatch(sink: EventSink, afterId = 0): Promise<SinkRound & { lastId?: number }> {
+    const claimed = await outbox.claim(sink.name, batchSize, now(), leaseMs, afterId);
     if (!claimed.length) return { sink: sink.name, delivered: 0, failed: 0 };
+    const lastId = claimed[claimed.length - 1]!.outboxId;
     try {
       await sink.deliver(claimed.map((c) => c.event));
       await outbox.delivered(
         sink.name,
         claimed.map((c) => c.outboxId),
       );
-      return { sink: sink.name, delivered: claimed.length, failed: 0 };
+      return { sink: sink.name, delivered: claimed.length, failed: 0, lastId };
     } catch (error) {
       const accepted = new Set(error instanceof DeliveryFailed ? error.delivered : []);
       const done = claimed.filter((c) => accepted.has(c.event.id));
@@ -72,7 +73,7 @@ export function createOutboxRelay({
   }
 
   return {
-    deliverBatch,
+    deliverBatch: (sink: EventSink) => deliverBatch(sink),
     /**
      * Delivers until every sink has nothing due or failed once this round: the backlog of a sink that works
      * drains in one call, a sink that fails is left for its retry time.
@@ -81,8 +82,10 @@ export function createOutboxRelay({
       return Promise.all(
         sinks.map(async (sink) => {
           const total: SinkRound = { sink: sink.name, delivered: 0, failed: 0 };
+          let afterId = 0;
           for (;;) {
-            const round = await deliverBatch(sink);
+            const round = await deliverBatch(sink, afterId);
+            afterId = round.lastId ?? afterId;
             total.delivered += round.delivered;
             total.failed += round.failed;
             if (round.error) total.error = round.error;
