@@ -77,7 +77,9 @@ export function createProgram(run: (options: CliOptions) => Promise<void>): Comm
     .option(
       '--graph-reading <list>',
       'readings of disputed Graph behaviours (default strict): strict, lenient, or nested-expand=reject|allow, ' +
-        'fic-expand=none|beta|all, limited-owners=on|off, comma-separated; repeatable, later entries win',
+        'fic-expand=none|beta|all, limited-owners=on|off, delta-expiry=syncStateNotFound|gone|resyncRequired, ' +
+        'delta-latest=reject|allow, delta-changed=changed|all, delta-relationships=hidden|shown, ' +
+        'comma-separated; repeatable, later entries win',
       readings,
     )
     .option(

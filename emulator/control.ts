@@ -4,6 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { EmulatorContext, FaultSpec, RequestRecord, SignInRecord } from './context.ts';
 import type { GraphReadings } from './graph/readings.ts';
 import { type EmulatorRequest, type EmulatorResponse, type Handler, json } from './http.ts';
+import { expireDeltaTokens, resetDeltaSync } from './tenant/changes.ts';
+import { applyChurn, type ChurnSummary } from './tenant/churn.ts';
 import type { TenantState } from './tenant/model.ts';
 
 export interface UsageTotals {
@@ -42,6 +44,12 @@ export interface EmulatorControl<GroundTruth = unknown, AppSpec = unknown, AppRe
   signIns(): SignInRecord[];
   groundTruth(tenantId: string): GroundTruth;
   addClientApplication(tenantId: string, spec: AppSpec & { now?: number }): AppResult;
+  /** Every delta token issued so far (of one tenant, or all) answers as expired (graph/delta.ts). */
+  expireDeltaTokens(tenantId?: string): void;
+  /** Every delta token issued so far answers 410 Gone with a Location to start over: a forced resync. */
+  resetDeltaSync(tenantId?: string): void;
+  /** Changes `share` of the tenant's own applications through the mutation helpers (tenant/churn.ts). */
+  applyChurn(tenantId: string, options: { share: number; seed?: number }): ChurnSummary;
 }
 
 const ANONYMOUS = 'anonymous';
@@ -98,6 +106,13 @@ export function createControl<G, S, R>(deps: ControlDeps<G, S, R>): EmulatorCont
     groundTruth: (tenantId) => deps.groundTruth(tenant(tenantId)),
     addClientApplication: (tenantId, spec) =>
       deps.addClientApplication(tenant(tenantId), { ...spec, now: spec.now ?? ctx.clock.now() }),
+    expireDeltaTokens(tenantId) {
+      for (const t of tenantId ? [tenant(tenantId)] : ctx.tenants.values()) expireDeltaTokens(t);
+    },
+    resetDeltaSync(tenantId) {
+      for (const t of tenantId ? [tenant(tenantId)] : ctx.tenants.values()) resetDeltaSync(t);
+    },
+    applyChurn: (tenantId, options) => applyChurn(tenant(tenantId), { ...options, now: ctx.clock.now() }),
   };
 }
 
@@ -191,6 +206,15 @@ export function createControlHandler<G, S, R>(control: EmulatorControl<G, S, R>,
         case 'POST /tokens/expire':
           control.expireAllTokens();
           return json(204, undefined);
+        case 'POST /graph/delta/expire':
+        case 'POST /graph/delta/reset': {
+          const { tenantId } = parseJson(request) as { tenantId?: unknown };
+          if (tenantId !== undefined && typeof tenantId !== 'string')
+            return problem(400, 'BadRequest', 'Body must be {} or {"tenantId": "<id>"}.');
+          if (route.endsWith('expire')) control.expireDeltaTokens(tenantId);
+          else control.resetDeltaSync(tenantId);
+          return json(204, undefined);
+        }
         case 'GET /tenants':
           return json(
             200,
@@ -201,11 +225,17 @@ export function createControlHandler<G, S, R>(control: EmulatorControl<G, S, R>,
             })),
           );
       }
-      const tenantRoute = /^(GET|POST) \/tenants\/([^/]+)\/(ground-truth|applications)$/.exec(route);
+      const tenantRoute = /^(GET|POST) \/tenants\/([^/]+)\/(ground-truth|applications|churn)$/.exec(route);
       if (tenantRoute) {
         const [, method, tenantId, what] = tenantRoute as unknown as [string, string, string, string];
         if (!ctx.tenants.has(tenantId)) return problem(404, 'NotFound', `No emulated tenant ${tenantId}.`);
         if (method === 'GET' && what === 'ground-truth') return json(200, control.groundTruth(tenantId));
+        if (method === 'POST' && what === 'churn') {
+          const { share, seed } = parseJson(request) as { share?: unknown; seed?: unknown };
+          if (typeof share !== 'number' || (seed !== undefined && typeof seed !== 'number'))
+            return problem(400, 'BadRequest', 'Body must be {"share": <0–1>, "seed"?: <number>}.');
+          return json(200, control.applyChurn(tenantId, { share, ...(seed !== undefined ? { seed } : {}) }));
+        }
         if (method === 'POST' && what === 'applications') {
           return json(
             201,

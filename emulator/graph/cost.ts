@@ -5,7 +5,11 @@ import type { Route } from './routes.ts';
 
 function baseCost(route: Route | null, query: ParsedQuery | null): number {
   if (!route) return 1;
-  if (route.kind === 'list' && (route.collection === 'applications' || route.collection === 'users'))
+  // A delta page is charged as a page of the collection's list (GET applications 2, servicePrincipals 1).
+  if (
+    (route.kind === 'list' || route.kind === 'delta') &&
+    (route.collection === 'applications' || route.collection === 'users')
+  )
     return 2;
   // GET oauth2PermissionGrants[/{id}] and servicePrincipals/{id}/appRoleAssignments are listed at 2;
   // appRoleAssignedTo and roleManagement are not listed, so 1 (facts §1.2).

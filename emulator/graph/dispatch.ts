@@ -2,6 +2,7 @@
 // permission, query options, read. Every authenticated request is charged its resource units before it is
 // answered, 4xx included, as the throttling service sits in front of the directory.
 import type { CallerIdentity, Clock, SignInRecord } from '../context.ts';
+import { listDirectoryAudits } from '../reports/audits.ts';
 import { listSignInActivities, listSignIns } from '../reports/routes.ts';
 import type { TenantState } from '../tenant/model.ts';
 import {
@@ -13,6 +14,7 @@ import {
 } from './access-routes.ts';
 import { COLLECTIONS } from './collections.ts';
 import { resourceUnits } from './cost.ts';
+import { deltaCollection } from './delta.ts';
 import { errorBody, GraphError, graphErrors, type RequestIds, throttledBody } from './errors.ts';
 import {
   countCollection,
@@ -99,6 +101,10 @@ function execute(route: Route, x: ReadContext): ReadResult {
       return listSignInActivities(x, route.report, route.id);
     case 'signIns':
       return listSignIns(x, route.id);
+    case 'directoryAudits':
+      return listDirectoryAudits(x, route.id);
+    case 'delta':
+      return deltaCollection(x, COLLECTIONS[route.collection]);
   }
 }
 
@@ -180,6 +186,8 @@ export function dispatch(
   try {
     if (failure) throw failure;
     assertAllowed(route!, caller.roles);
+    if (query!.deltatoken !== undefined && route!.kind !== 'delta')
+      throw new GraphError(400, 'BadRequest', "Query option '$deltatoken' is not supported.");
     const x: ReadContext = {
       tenant,
       version: request.version,

@@ -49,6 +49,12 @@ const ROLE_ELIGIBILITY = [
 ] as const;
 /** beta sign-in activity reports (facts §6.1, §6.2). */
 const ACTIVITY_REPORTS = ['AuditLog.Read.All', 'Directory.Read.All'] as const;
+/**
+ * auditLogs/directoryAudits: AuditLog.Read.All *and* Directory.Read.All (directoryaudit-list, application
+ * permissions: both are least privileged together); checked in assertAllowed.
+ */
+const AUDIT_LOGS = ['AuditLog.Read.All'] as const;
+const AUDIT_LOGS_ALSO = ['Directory.Read.All', 'Directory.ReadWrite.All'] as const;
 /** auditLogs/signIns: AuditLog.Read.All (signin-list; older pages also asked for Directory.Read.All). */
 const SIGN_IN_LOGS = ['AuditLog.Read.All'] as const;
 
@@ -81,6 +87,8 @@ export function rolesAllowing(route: Route): readonly string[] {
       return ACTIVITY_REPORTS;
     case 'signIns':
       return SIGN_IN_LOGS;
+    case 'directoryAudits':
+      return AUDIT_LOGS;
     default:
       return route.collection === 'users' ? USERS : APPLICATIONS;
   }
@@ -89,5 +97,7 @@ export function rolesAllowing(route: Route): readonly string[] {
 export function assertAllowed(route: Route, roles: readonly string[]): void {
   const allowing = rolesAllowing(route);
   if (allowing.length > 0 && !allowing.some((r) => roles.includes(r)))
+    throw graphErrors.insufficientPrivileges();
+  if (route.kind === 'directoryAudits' && !AUDIT_LOGS_ALSO.some((r) => roles.includes(r)))
     throw graphErrors.insufficientPrivileges();
 }

@@ -14,6 +14,8 @@ export interface ParsedQuery {
   select?: string[];
   top?: number;
   skiptoken?: string;
+  /** Delta functions only (graph/delta.ts); empty means an initial round, as a forced resync's Location has it. */
+  deltatoken?: string;
   expand: ExpandOption[];
   filter?: string;
   /** `$count=true` was asked for. */
@@ -97,6 +99,9 @@ export function parseQuery(
         break;
       case '$skiptoken':
         query.skiptoken = value;
+        break;
+      case '$deltatoken':
+        query.deltatoken = value;
         break;
       case '$expand':
         query.expand.push(...parseExpand(value));

@@ -17,6 +17,13 @@ export interface GraphLimits {
   batchLimit: number;
   /** ids per directoryObjects/getByIds (Graph: 1,000). */
   getByIdsLimit: number;
+  /**
+   * Objects per delta page, whatever `$top` says (silently ignored on delta, Graph docs issue 17516). 200 is what
+   * field reports of users/delta show (docs issue 5363); unconfirmed for applications and service principals.
+   */
+  deltaPageSize: number;
+  /** How long a delta token stays valid: seven days for directory objects (delta overview, "Token duration"). */
+  deltaTokenLifetimeMs: number;
 }
 
 export const DEFAULT_LIMITS: GraphLimits = {
@@ -25,6 +32,8 @@ export const DEFAULT_LIMITS: GraphLimits = {
   expandPageLimit: 100,
   batchLimit: 20,
   getByIdsLimit: 1000,
+  deltaPageSize: 200,
+  deltaTokenLifetimeMs: 7 * 86_400_000,
 };
 
 export interface ReadContext {

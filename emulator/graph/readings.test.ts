@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GraphOptions } from './index.ts';
-import { type GraphReadings, parseReadingList, resolveReadings, STRICT_READINGS } from './readings.ts';
+import {
+  type GraphReadings,
+  LENIENT_READINGS,
+  parseReadingList,
+  resolveReadings,
+  STRICT_READINGS,
+} from './readings.ts';
 import { appObjectId, createTestGraph, spObjectId, token, userId } from './testing.ts';
 
 const APP1 = appObjectId(1); // owners: user 1 and service principal 2
@@ -36,6 +42,10 @@ test('the stricter reading of each behaviour is the default', () => {
     nestedExpandOptions: 'reject',
     federatedCredentialsExpand: 'none',
     limitedOwnerInformation: true,
+    deltaTokenExpiry: 'syncStateNotFound',
+    deltaLatest: 'reject',
+    deltaChangedProperties: 'changed',
+    deltaRelationshipChanges: 'hidden',
   });
   assert.throws(() => resolveReadings({ federatedCredentialsExpand: 'v1' as 'all' }), /one of/);
   assert.throws(() => resolveReadings({ bogus: true } as Partial<GraphReadings>), /unknown Graph reading/);
@@ -48,12 +58,23 @@ test('the CLI list: presets, name=value pairs, later entries win, bad entries re
     limitedOwnerInformation: false,
   });
   assert.deepEqual(resolveReadings(parseReadingList('lenient,limited-owners=on')), {
-    nestedExpandOptions: 'allow',
-    federatedCredentialsExpand: 'all',
+    ...LENIENT_READINGS,
     limitedOwnerInformation: true,
   });
+  assert.deepEqual(parseReadingList('delta-expiry=gone,delta-latest=allow,delta-relationships=shown'), {
+    deltaTokenExpiry: 'gone',
+    deltaLatest: 'allow',
+    deltaRelationshipChanges: 'shown',
+  });
   assert.deepEqual(resolveReadings(parseReadingList('strict')), STRICT_READINGS);
-  for (const bad of ['fic-expand=v1', 'limited-owners=maybe', 'nested=allow', 'fic-expand', 'a=b=c']) {
+  for (const bad of [
+    'fic-expand=v1',
+    'delta-expiry=404',
+    'limited-owners=maybe',
+    'nested=allow',
+    'fic-expand',
+    'a=b=c',
+  ]) {
     assert.throws(() => parseReadingList(bad), RangeError, bad);
   }
 });

@@ -21,12 +21,42 @@ export interface GraphReadings {
    * User.ReadWrite.All, Directory.Read.All or Directory.ReadWrite.All.
    */
   limitedOwnerInformation: boolean;
+  /**
+   * What an expired or unknown delta token gets (facts §3). 'syncStateNotFound': 400 `syncStateNotFound`, the
+   * response the 2020 Microsoft 365 developer blog gives for identity resources; 'gone': 410 with that code;
+   * 'resyncRequired': 410 `resyncRequired`, the code the errors page gives for "the delta token is no longer
+   * valid" (the delta overview only says "a 40X-series error with error codes such as syncStateNotFound").
+   */
+  deltaTokenExpiry: 'syncStateNotFound' | 'gone' | 'resyncRequired';
+  /**
+   * `$deltatoken=latest` ("sync from now") on applications and service principals: documented for Entra
+   * resources "such as users and groups", unconfirmed for these two (facts §3). 'reject': 400; 'allow': a
+   * deltaLink and no objects.
+   */
+  deltaLatest: 'reject' | 'allow';
+  /**
+   * How an updated object comes back in a delta round: 'changed': its id and only the (selected) properties
+   * that changed, the least the overview promises ("at least the properties that have been updated"); 'all':
+   * every selected property.
+   */
+  deltaChangedProperties: 'changed' | 'all';
+  /**
+   * Changes to navigation properties (owners, federated credentials) of an application or service principal.
+   * 'hidden': the overview's "navigation properties are not supported" for change tracking, and the delta pages
+   * of both resources document no way to select them: the object does not show up for them. 'shown': it shows
+   * up (with its id only), as a relationship selected on users and groups would.
+   */
+  deltaRelationshipChanges: 'hidden' | 'shown';
 }
 
 export const STRICT_READINGS: Readonly<GraphReadings> = Object.freeze({
   nestedExpandOptions: 'reject',
   federatedCredentialsExpand: 'none',
   limitedOwnerInformation: true,
+  deltaTokenExpiry: 'syncStateNotFound',
+  deltaLatest: 'reject',
+  deltaChangedProperties: 'changed',
+  deltaRelationshipChanges: 'hidden',
 });
 
 /** The most permissive reading of each behaviour: what the emulator answered before the switches. */
@@ -34,12 +64,20 @@ export const LENIENT_READINGS: Readonly<GraphReadings> = Object.freeze({
   nestedExpandOptions: 'allow',
   federatedCredentialsExpand: 'all',
   limitedOwnerInformation: false,
+  deltaTokenExpiry: 'resyncRequired',
+  deltaLatest: 'allow',
+  deltaChangedProperties: 'all',
+  deltaRelationshipChanges: 'shown',
 });
 
 const CHOICES = {
   nestedExpandOptions: ['reject', 'allow'],
   federatedCredentialsExpand: ['none', 'beta', 'all'],
   limitedOwnerInformation: [true, false],
+  deltaTokenExpiry: ['syncStateNotFound', 'gone', 'resyncRequired'],
+  deltaLatest: ['reject', 'allow'],
+  deltaChangedProperties: ['changed', 'all'],
+  deltaRelationshipChanges: ['hidden', 'shown'],
 } as const satisfies { [K in keyof GraphReadings]: readonly GraphReadings[K][] };
 
 /** Fills unset switches with the strict default and refuses unknown names or values (they come from CLIs). */
@@ -67,6 +105,10 @@ const CLI_NAMES: Record<string, keyof GraphReadings> = {
   'nested-expand': 'nestedExpandOptions',
   'fic-expand': 'federatedCredentialsExpand',
   'limited-owners': 'limitedOwnerInformation',
+  'delta-expiry': 'deltaTokenExpiry',
+  'delta-latest': 'deltaLatest',
+  'delta-changed': 'deltaChangedProperties',
+  'delta-relationships': 'deltaRelationshipChanges',
 };
 
 const PRESETS: Record<string, Readonly<GraphReadings>> = {
@@ -112,5 +154,9 @@ export function describeReadings(readings: GraphReadings): string {
     `nested-expand=${readings.nestedExpandOptions}`,
     `fic-expand=${readings.federatedCredentialsExpand}`,
     `limited-owners=${readings.limitedOwnerInformation ? 'on' : 'off'}`,
+    `delta-expiry=${readings.deltaTokenExpiry}`,
+    `delta-latest=${readings.deltaLatest}`,
+    `delta-changed=${readings.deltaChangedProperties}`,
+    `delta-relationships=${readings.deltaRelationshipChanges}`,
   ].join(',');
 }

@@ -13,6 +13,8 @@ export interface ObjectKey {
 export type Route =
   | { kind: 'organization'; id?: string }
   | { kind: 'list'; collection: CollectionName }
+  /** `applications/delta` and `servicePrincipals/delta` (also `microsoft.graph.delta`, with or without `()`). */
+  | { kind: 'delta'; collection: 'applications' | 'servicePrincipals' }
   | { kind: 'count'; collection: CollectionName }
   | { kind: 'get'; collection: CollectionName; key: ObjectKey }
   | { kind: 'owners'; collection: 'applications' | 'servicePrincipals'; key: ObjectKey }
@@ -28,7 +30,12 @@ export type Route =
   | { kind: 'roleEligibilityScheduleInstances'; id?: string }
   /** beta `reports/servicePrincipalSignInActivities` and `reports/appCredentialSignInActivities`. */
   | { kind: 'signInActivities'; report: 'servicePrincipal' | 'appCredential'; id?: string }
-  | { kind: 'signIns'; id?: string };
+  | { kind: 'signIns'; id?: string }
+  /** `auditLogs/directoryAudits`: the directory audit log (facts §6.4). */
+  | { kind: 'directoryAudits'; id?: string };
+
+/** `/delta` is a shortcut for the fully qualified `/microsoft.graph.delta` that SDKs send (delta overview). */
+const DELTA_SEGMENT = /^(microsoft\.graph\.)?delta(\(\))?$/i;
 
 const COLLECTIONS: Record<string, CollectionName> = {
   applications: 'applications',
@@ -94,9 +101,10 @@ function matchAccessRoute(lower: string, rest: readonly string[], version: Graph
     return { kind: 'signInActivities', report, ...id(1) };
   }
   if (lower === 'auditlogs') {
-    if (rest[0]?.toLowerCase() !== 'signins' || rest.length > 2)
+    const what = rest[0]?.toLowerCase();
+    if ((what !== 'signins' && what !== 'directoryaudits') || rest.length > 2)
       throw graphErrors.segmentNotFound(rest[0] ?? lower);
-    return { kind: 'signIns', ...id(1) };
+    return { kind: what === 'signins' ? 'signIns' : 'directoryAudits', ...id(1) };
   }
   return null;
 }
@@ -137,6 +145,8 @@ export function matchRoute(
     return { kind: 'list', collection };
   } else if (rest[0] === '$count' && rest.length === 1) {
     return { kind: 'count', collection };
+  } else if (rest.length === 1 && collection !== 'users' && DELTA_SEGMENT.test(rest[0]!)) {
+    return { kind: 'delta', collection };
   } else {
     key = { by: 'id', value: rest[0]! };
     tail = rest.slice(1);

@@ -7,6 +7,7 @@ import type {
   User,
 } from '@microsoft/microsoft-graph-types';
 import type { TenantAccess, TenantLicence } from './access-model.ts';
+import type { ChangeLog } from './changes.ts';
 
 /** Tenant size drives Graph's RU budget per app+tenant: S 3,500 / M 5,000 / L 8,000 per 10 s. */
 export type TenantSize = 'small' | 'medium' | 'large';
@@ -63,6 +64,11 @@ export interface TenantState {
   licence?: TenantLicence;
   /** Grants, directory roles and sign-in history (tenant/access-model.ts); unset means none. */
   access?: TenantAccess;
+  /**
+   * What changed since the tenant was generated, for delta queries and the audit log (changes.ts); unset until
+   * something changes it through the helpers of mutate.ts.
+   */
+  changes?: ChangeLog;
 }
 
 /** Publisher tenant of Microsoft first-party service principals. */

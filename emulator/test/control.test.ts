@@ -96,3 +96,18 @@ test('tenants are listed and unknown ones are 404', async () => {
   assert.equal((await admin('GET', '/tenants/nope/ground-truth')).status, 404);
   assert.equal((await admin('GET', '/nothing')).status, 404);
 });
+
+test('delta tokens can be expired or reset, and a tenant churned, over HTTP', async () => {
+  const tenantId = fixture.tenant.id;
+  assert.equal((await admin('POST', '/graph/delta/expire', {})).status, 204);
+  assert.equal((await admin('POST', '/graph/delta/reset', { tenantId })).status, 204);
+  assert.equal((await admin('POST', '/graph/delta/reset', { tenantId: 7 })).status, 400);
+  const log = fixture.tenant.changes!;
+  assert.ok(log.expiredBelow > 0 && log.resetBelow > log.expiredBelow);
+  const churned = await admin('POST', `/tenants/${tenantId}/churn`, { share: 0.5, seed: 2 });
+  assert.equal(churned.status, 200);
+  assert.ok(churned.body.applications >= 1);
+  assert.ok(log.entries.length > 0);
+  assert.equal((await admin('POST', `/tenants/${tenantId}/churn`, { share: 'all' })).status, 400);
+  assert.equal((await admin('POST', '/tenants/nope/churn', { share: 0.1 })).status, 404);
+});

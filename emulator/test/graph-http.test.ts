@@ -160,6 +160,10 @@ test('the Graph readings are strict by default and reported under /_emulator/gra
     nestedExpandOptions: 'reject',
     federatedCredentialsExpand: 'none',
     limitedOwnerInformation: true,
+    deltaTokenExpiry: 'syncStateNotFound',
+    deltaLatest: 'reject',
+    deltaChangedProperties: 'changed',
+    deltaRelationshipChanges: 'hidden',
   };
   assert.deepEqual(JSON.parse(readings.body.toString()), strict);
   assert.deepEqual(emulator.graphReadings, strict);
@@ -217,6 +221,10 @@ test('startEmulator takes the readings and a least-privileged scanner', async ()
       nestedExpandOptions: 'allow',
       federatedCredentialsExpand: 'beta',
       limitedOwnerInformation: true,
+      deltaTokenExpiry: 'syncStateNotFound',
+      deltaLatest: 'reject',
+      deltaChangedProperties: 'changed',
+      deltaRelationshipChanges: 'hidden',
     });
     const { tenantId, clientId, secretText } = other.scanner;
     const bearer = await secretToken(other.origin, other.caCertPem, {

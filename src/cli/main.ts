@@ -12,6 +12,7 @@ import { registerInventory } from './commands/inventory.ts';
 import { registerOutbox } from './commands/outbox.ts';
 import { registerRisk } from './commands/risk.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerServe, registerWorker } from './commands/serve.ts';
 import { watchBrokenPipe } from './output.ts';
 
 /** Set by the build (scripts/build.mjs); read from package.json when run from source. */
@@ -42,6 +43,8 @@ export function buildProgram(): Command {
   registerChanges(program);
   registerFindings(program);
   registerOutbox(program);
+  registerServe(program);
+  registerWorker(program);
   registerDemo(program);
   return program;
 }

@@ -4,6 +4,7 @@ import type { AlertChannel } from '../alerts/channel.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
 import type { EventSink } from '../deliver/sink.ts';
 import { createMonitoringService } from '../services/monitoring-service.ts';
+import type { SinkRound } from '../services/outbox-relay.ts';
 import type { Collect } from '../services/scan-service.ts';
 import { createScanService } from '../services/scan-service.ts';
 import type { Store } from '../store/index.ts';
@@ -30,6 +31,8 @@ export interface MonitoringWiring {
   sinks?: readonly EventSink[];
   channels?: readonly AlertChannel[];
   alerts?: { thresholds?: readonly number[]; fallbackEmails?: Record<string, string> };
+  /** Told what each delivery round did (the service's metrics). */
+  onDeliveries?: (rounds: readonly SinkRound[]) => void;
 }
 
 export function createCliScanService(

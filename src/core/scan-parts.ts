@@ -29,17 +29,22 @@ export interface ScanPart {
    * optional part could never record an identity's removal.
    */
   standing?: boolean;
+  /**
+   * Not read by this scan on purpose: an incremental scan reads it on full scans only, and keeps what the last
+   * one read (known stays known, never "unknown" and never "none"). Does not make the scan partial.
+   */
+  carried?: boolean;
 }
 
 /** Whether this part keeps the scan from succeeding: any required part, or an optional one cut short. */
 export function holdsScanBack(part: ScanPart): boolean {
-  return !part.complete && !(part.optional && part.standing);
+  return !part.complete && !(part.optional && (part.standing || part.carried));
 }
 
-/** One line per part that did not complete, for summaries and warnings. */
+/** One line per part that did not complete (a part carried on purpose is not one), for summaries and warnings. */
 export function describeIncompleteParts(parts: readonly ScanPart[]): string[] {
   return parts
-    .filter((part) => !part.complete)
+    .filter((part) => !part.complete && !part.carried)
     .map((part) => {
       const why = part.reason ? `: ${part.reason}` : '';
       const fill = part.permission ? ` (grant ${part.permission} to read it)` : '';
@@ -60,6 +65,10 @@ export function createPartTracker() {
     complete(name: string): void {
       const part = parts.get(name);
       if (part) parts.set(name, { ...part, complete: true });
+    },
+    /** A part this scan does not read on purpose (see ScanPart.carried). */
+    carry(part: Omit<ScanPart, 'complete' | 'carried' | 'reason'>, reason: string): void {
+      if (!parts.has(part.name)) parts.set(part.name, { ...part, complete: false, carried: true, reason });
     },
     fail(name: string, reason: string, why: { permission?: string; standing?: boolean } = {}): void {
       const part = parts.get(name);

@@ -3,7 +3,11 @@ import { readCaFile } from '../collect/ca-bundle.ts';
 import { armScopeFor, graphScopeFor } from '../collect/clouds.ts';
 import { collectInventory } from '../collect/graph/collector.ts';
 import { createCredential } from '../collect/graph/credential.ts';
+import { openDeltaLinks } from '../collect/graph/delta.ts';
+import { collectIncremental, IncrementalUnavailable } from '../collect/graph/incremental.ts';
 import { INVENTORY_RESOURCES } from '../collect/graph/resources/index.ts';
+import type { RetrySettings } from '../collect/graph/retry.ts';
+import { chooseScanMode, DELTA_LISTS, type SyncState } from '../collect/graph/sync-state.ts';
 import { createGraphTransport } from '../collect/graph/transport.ts';
 import type { Integration } from '../store/index.ts';
 import type { Collect } from './scan-service.ts';
@@ -23,6 +27,8 @@ export interface GraphCollectSettings {
    * requests per 10 s, minutes at 100,000 applications; later readings take a few requests). As `access`.
    */
   signIns?: boolean;
+  /** Retries of failed Graph requests (default: the transport's own); tests make them fast. */
+  retry?: RetrySettings;
 }
 
 /** Medium tenants (50–500 users) get 5,000 RU per 10 s; a smaller tenant's 429s slow us down safely. */
@@ -39,8 +45,17 @@ function expectedObjects(counts: ReadonlyMap<string, number>): number | undefine
   return Number.isFinite(total) && total > 0 ? total : undefined;
 }
 
+/** The stored links are for another Graph than the integration's now: they cannot be followed. */
+function linksElsewhere(state: SyncState, graphUrl: string): boolean {
+  const origin = new URL(graphUrl).origin;
+  return DELTA_LISTS.some((list) => URL.parse(state.deltaLinks[list])?.origin !== origin);
+}
+
 export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAPH_SETTINGS): Collect {
-  return async (integration: Integration, { onFacts, onSignIns, onProgress, signal, parts }) => {
+  return async (
+    integration: Integration,
+    { onFacts, onSignIns, onProgress, signal, parts, mode, onMode },
+  ) => {
     const credential = createCredential(
       { ...integration.auth, tenantId: integration.tenantId, clientId: integration.clientId },
       integration.cloud,
@@ -58,6 +73,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         key: `${integration.tenantId}/${integration.clientId}`,
       },
       ...(settings.maxInFlight ? { maxInFlight: settings.maxInFlight } : {}),
+      ...(settings.retry ? { retry: settings.retry } : {}),
     });
     // Azure Resource Manager beside Graph, with the same credential and its own audience and read limit.
     const arm = settings.access
@@ -70,7 +86,68 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
           budget: { resourceUnitsPerWindow: settings.resourceUnitsPer10s, windowMs: 10_000 },
         })
       : undefined;
+    const startedAt = new Date();
+    const signInOptions = settings.signIns
+      ? {
+          signIns: {
+            readThrough: integration.signInWatch?.readThrough ?? null,
+            onObservations: onSignIns,
+            now: startedAt,
+          },
+        }
+      : {};
     try {
+      let choice = chooseScanMode(integration.syncState, {
+        ...mode,
+        now: startedAt,
+        access: settings.access ?? false,
+      });
+      if (choice.mode === 'incremental' && linksElsewhere(choice.state, integration.cloud.graphUrl)) {
+        choice = {
+          mode: 'full',
+          reason: "the integration's Graph URL changed since the delta links were taken",
+        };
+      }
+      let fullReason = choice.mode === 'full' ? choice.reason : '';
+      if (choice.mode === 'incremental') {
+        onMode?.('incremental', 'changes since the last scan');
+        try {
+          const result = await collectIncremental({
+            transport,
+            onFacts,
+            onProgress,
+            signal,
+            parts,
+            state: choice.state,
+            now: startedAt,
+            access: settings.access ?? false,
+            arm: Boolean(arm),
+            ...(integration.queryPlan ? { plan: integration.queryPlan } : {}),
+            ...signInOptions,
+          });
+          const { signIns, syncState, removedObjectIds, changed, ...rest } = result;
+          return {
+            ...rest,
+            counts: { ...result.counts },
+            mode: 'incremental' as const,
+            modeReason:
+              `${changed.applications} applications and ${changed.servicePrincipals} service principals changed, ` +
+              `${removedObjectIds.length} removed, since the scan of ${choice.state.auditsFrom}`,
+            syncState: { ...syncState },
+            removedObjectIds,
+            ...(signIns ? { signIns: { since: signIns.since, readThrough: signIns.readThrough } } : {}),
+          };
+        } catch (error) {
+          if (!(error instanceof IncrementalUnavailable)) throw error;
+          fullReason = `${error.message}: read in full instead`;
+        }
+      }
+      onMode?.('full', fullReason);
+      // Each list's place in the tenant's history is taken before the lists start: what changes meanwhile is the
+      // next incremental scan's to read.
+      const fullScanAt = new Date();
+      const opening = openDeltaLinks(transport, signal);
+      await opening.pinned;
       let expected: number | undefined;
       const result = await collectInventory({
         transport,
@@ -92,21 +169,32 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
               },
             }
           : {}),
-        ...(settings.signIns
-          ? {
-              signIns: {
-                readThrough: integration.signInWatch?.readThrough ?? null,
-                onObservations: onSignIns,
-                now: new Date(),
-              },
-            }
-          : {}),
+        ...signInOptions,
         ...(integration.queryPlan ? { plan: integration.queryPlan } : {}),
       });
       const { signIns, ...rest } = result;
+      let syncState: SyncState | undefined;
+      try {
+        const deltaLinks = await opening.links;
+        syncState = {
+          version: 1,
+          deltaLinks,
+          auditsFrom: fullScanAt.toISOString(),
+          fullScanAt: fullScanAt.toISOString(),
+          withAccess: settings.access ?? false,
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        rest.warnings.push(
+          `no delta links could be taken (${error instanceof Error ? error.message : String(error)}): the next scan reads everything again`,
+        );
+      }
       return {
         ...rest,
         counts: { ...result.counts },
+        mode: 'full' as const,
+        modeReason: fullReason,
+        ...(syncState ? { syncState: { ...syncState } } : {}),
         ...(signIns ? { signIns: { since: signIns.since, readThrough: signIns.readThrough } } : {}),
       };
     } finally {

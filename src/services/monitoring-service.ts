@@ -37,6 +37,8 @@ export interface MonitoringDeps {
   sinks?: readonly EventSink[];
   channels?: readonly AlertChannel[];
   alerts?: { thresholds?: readonly number[]; fallbackEmails?: Record<string, string> };
+  /** Told what each delivery round did (the service's metrics). */
+  onDeliveries?: (rounds: readonly SinkRound[]) => void;
 }
 
 export interface MonitoringOutcome {
@@ -77,9 +79,16 @@ export function createMonitoringService(deps: MonitoringDeps) {
     ...(deps.tiers ? { tiers: deps.tiers } : {}),
     sinks: sinks.map((sink) => sink.name),
   });
-  const relay = sinks.length
+  const relayOf = sinks.length
     ? createOutboxRelay({ outbox: store.outbox, sinks, now: () => new Date(now()) })
     : undefined;
+  const relay = relayOf && {
+    async drain(): Promise<SinkRound[]> {
+      const rounds = await relayOf.drain();
+      deps.onDeliveries?.(rounds);
+      return rounds;
+    },
+  };
   const thresholds = alerts.thresholds ?? DEFAULT_THRESHOLDS;
 
   function alertIntegration(integration: Integration): AlertInput['integration'] {

@@ -42,7 +42,17 @@ export interface CollectResult {
   signIns?: { since: string; readThrough: string };
   /** The Azure subscriptions a complete access reading saw. */
   azureSubscriptions?: string[];
+  /** How Graph was read: every object, or only what changed since the last scan (with why). */
+  mode?: ScanMode;
+  modeReason?: string;
+  /** Where the next incremental scan resumes; saved with the commit, only if the scan succeeds. */
+  syncState?: Record<string, unknown>;
+  /** Incremental: the objects Graph reported deleted, removed on commit if the scan succeeds. */
+  removedObjectIds?: string[];
 }
+
+/** `full` reads every object; `incremental` what Graph's delta and audit log say changed since the last scan. */
+export type ScanMode = 'full' | 'incremental';
 
 export type Collect = (
   integration: Integration,
@@ -54,6 +64,10 @@ export type Collect = (
     signal: AbortSignal;
     /** Where the collector declares its parts and how each ended. */
     parts: PartTracker;
+    /** A full scan asked for, and how old the last full scan may be before the next scan is full anyway. */
+    mode?: { full?: boolean; fullEveryMs?: number };
+    /** Told which way the scan reads Graph as soon as it is decided (a failed scan still records it). */
+    onMode?: (mode: ScanMode, reason: string) => void;
   },
 ) => Promise<CollectResult>;
 
@@ -71,6 +85,11 @@ export interface ScanSummary {
   warnings: string[];
   /** Lists that did not complete: their aspects are unknown for this scan and carried forward. */
   incompleteParts: ScanPart[];
+  /** How this scan read Graph, and why (e.g. the last full scan's age, or what changed). */
+  mode?: ScanMode;
+  modeReason?: string;
+  /** Parts an incremental scan does not read on purpose: the last full scan's data stands (e.g. access). */
+  carriedParts?: string[];
   /** What the checks found new and found gone, evaluated over the committed inventory. */
   findings?: { opened: number; resolved: number };
 }
@@ -88,6 +107,10 @@ export interface RunScanOptions {
   onJoin?: (scan: ScanRecord) => void;
   /** Removal guard: share of identities a scan may remove at once (default 0.2), or allow any. */
   removal?: { maxShare?: number; allowMass?: boolean };
+  /** Read every object even if the last scan left delta links to resume from. */
+  full?: boolean;
+  /** A scan is full when the last full scan began longer ago than this (default: the service's, 7 days). */
+  fullEveryMs?: number;
 }
 
 /**
@@ -113,6 +136,8 @@ export interface ScanServiceDeps {
   collect: Collect;
   now: () => Date;
   afterCommit?: AfterCommit;
+  /** How old the last full scan may be before a scan is full again (default 7 days, Graph's delta token lifetime). */
+  fullEveryMs?: number;
   /** Waits between looks at a joined scan (default: a timer); injected so tests need not wait. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -123,6 +148,7 @@ export function createScanService({
   now,
   afterCommit,
   sleep = abortableSleep,
+  fullEveryMs,
 }: ScanServiceDeps) {
   async function join(
     integration: Integration,
@@ -149,6 +175,8 @@ export function createScanService({
       durationMs: stored.durationMs ?? 0,
       warnings: stored.warnings ?? [],
       incompleteParts: stored.incompleteParts ?? [],
+      ...(stored.mode ? { mode: stored.mode } : {}),
+      ...(stored.modeReason ? { modeReason: stored.modeReason } : {}),
       scanId: record.id,
       status: record.status as ScanStatus,
       reason: record.reason,
@@ -182,8 +210,17 @@ export function createScanService({
       let progress: CollectProgress = { pages: 0, objects: 0, requests: 0, resourceUnits: 0 };
       let result: CollectResult | undefined;
       let error: unknown;
+      let mode: { mode: ScanMode; reason: string } | undefined;
+      const every = options.fullEveryMs ?? fullEveryMs;
       try {
         result = await collect(integration, {
+          mode: {
+            ...(options.full ? { full: true } : {}),
+            ...(every !== undefined ? { fullEveryMs: every } : {}),
+          },
+          onMode: (chosen, why) => {
+            mode = { mode: chosen, reason: why };
+          },
           onFacts: (facts) => writer.stage(facts),
           onSignIns: (observations) => store.lastUse.observe(integration.id, observations),
           onProgress: (p) => {
@@ -211,7 +248,10 @@ export function createScanService({
           ? 'some data could not be read'
           : null;
       const outcome = parts.snapshot(reason ?? 'not read');
-      const incompleteParts = outcome.filter((part) => !part.complete);
+      const incompleteParts = outcome.filter((part) => !part.complete && !part.carried);
+      const carriedParts = outcome.filter((part) => part.carried).map((part) => part.name);
+      const scanMode = result?.mode ?? mode?.mode;
+      const modeReason = result?.modeReason ?? mode?.reason;
       const summary: Omit<ScanSummary, 'scanId'> = {
         integration: integration.name,
         tenantId: integration.tenantId,
@@ -226,6 +266,9 @@ export function createScanService({
           ...(status === 'failed' ? [] : describeIncompleteParts(outcome)),
         ],
         incompleteParts,
+        ...(scanMode ? { mode: scanMode } : {}),
+        ...(modeReason ? { modeReason } : {}),
+        ...(carriedParts.length > 0 ? { carriedParts } : {}),
       };
       const record = await writer.finish({
         status,
@@ -238,6 +281,9 @@ export function createScanService({
           ? { signIns: { since: result.signIns.since, readThrough: result.signIns.readThrough } }
           : {}),
         ...(result?.azureSubscriptions ? { azureSubscriptions: result.azureSubscriptions } : {}),
+        ...(scanMode ? { mode: scanMode } : {}),
+        ...(result?.syncState ? { syncState: result.syncState } : {}),
+        ...(result?.removedObjectIds ? { removedObjectIds: result.removedObjectIds } : {}),
       });
       if (result?.plan && JSON.stringify(result.plan) !== JSON.stringify(integration.queryPlan ?? {})) {
         await store.integrations.setQueryPlan(integration.id, result.plan);

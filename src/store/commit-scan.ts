@@ -2,7 +2,7 @@
 // that changed, records the scan and drops its staging rows. Readers see the previous scan until the commit.
 // An aspect whose part did not complete is carried forward from the previous version, never emptied, and a
 // scan that would remove an unusual share of the inventory removes nothing until the user confirms it.
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { stagingTables } from '../core/aspects.ts';
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
 import { assembledRows, type CommitPoint, identifier } from './assemble-sql.ts';
@@ -94,6 +94,7 @@ export async function commitScan(
       await recordGrantHistory(tx, at);
       await rememberSubscriptions(tx, integrationId, at.parts, result.azureSubscriptions);
     }
+    await keepSyncState(tx, integrationId, result, status);
     if (
       kind === 'pglite' &&
       changes &&
@@ -118,6 +119,7 @@ export async function commitScan(
         changes,
         parts: result.parts ?? null,
         leaseExpiresAt: null,
+        ...(result.mode ? { mode: result.mode } : {}),
       })
       .where(eq(scans.id, scanId))
       .returning(recordColumns);
@@ -141,16 +143,39 @@ async function compareAndWrite(
     insert into lanyard_assembled (object_id, kind, app_id, display_name, data, hash)
     ${assembledRows(at)}`);
   await tx.execute(sql`analyze lanyard_assembled`);
-  let removals = result.status === 'succeeded';
+  // An incremental scan saw only what changed: it may remove only what Graph reported deleted.
+  const only = result.mode === 'incremental' ? [...new Set(result.removedObjectIds ?? [])] : null;
+  let removals = result.status === 'succeeded' && (only === null || only.length > 0);
   if (removals && !result.removal?.allowMass) {
     const share = result.removal?.maxShare ?? DEFAULT_MAX_REMOVAL_SHARE;
-    const refused = await refuseMassRemoval(tx, at.integrationId, share);
+    const refused = await refuseMassRemoval(tx, at.integrationId, share, only);
     if (refused) {
       removals = false;
       onRefused(refused);
     }
   }
-  return writeVersions(tx, { ...at, removals });
+  return writeVersions(tx, { ...at, removals, only });
+}
+
+/**
+ * integrations.sync_state, in the commit's transaction so the links never run ahead of the data: a succeeded scan
+ * leaves where the next incremental one resumes; a full scan that did not succeed clears it, since what it kept
+ * from before (a part it could not read, removals it held back) would otherwise never be read again; an
+ * incremental one that did not succeed, and any failed scan, leave it as it was, so its changes are read again.
+ */
+async function keepSyncState(
+  tx: Executor,
+  integrationId: string,
+  result: ScanResult,
+  status: ScanResult['status'],
+): Promise<void> {
+  if (status === 'succeeded' && result.syncState) {
+    await tx.execute(
+      sql`update integrations set sync_state = ${JSON.stringify(result.syncState)}::jsonb where id = ${integrationId}::uuid`,
+    );
+  } else if (result.mode === 'full' && status !== 'failed') {
+    await tx.execute(sql`update integrations set sync_state = null where id = ${integrationId}::uuid`);
+  }
 }
 
 /** The first inventory of an integration: every identity is a new version. */
@@ -174,10 +199,11 @@ async function refuseMassRemoval(
   tx: Executor,
   integrationId: string,
   maxShare: number,
+  only: readonly string[] | null,
 ): Promise<string | null> {
   const [tally] = await rows<{ open: number; gone: number }>(
     tx,
-    sql`select count(*)::int as open, count(*) filter (where a.object_id is null)::int as gone
+    sql`select count(*)::int as open, count(*) filter (where a.object_id is null and ${removable(only)})::int as gone
         from identity_versions v
         left join lanyard_assembled a on a.object_id = v.object_id
         where v.integration_id = ${integrationId} and v.ended_seq is null`,
@@ -219,9 +245,22 @@ async function dropStaging(tx: Executor, kind: 'pglite' | 'postgres', scanId: nu
   }
 }
 
+/** Whether an open version `v` may be removed: any (a full scan), or only those Graph reported deleted. */
+function removable(only: readonly string[] | null): SQL {
+  if (only === null) return sql`true`;
+  const ids = JSON.stringify(only.map((id) => id.toLowerCase()));
+  return sql`lower(v.object_id) in (select jsonb_array_elements_text(${ids}::jsonb))`;
+}
+
 async function writeVersions(
   tx: Executor,
-  at: { scanId: number; integrationId: string; seq: number; removals: boolean },
+  at: {
+    scanId: number;
+    integrationId: string;
+    seq: number;
+    removals: boolean;
+    only: readonly string[] | null;
+  },
 ): Promise<ScanChanges> {
   const { scanId, integrationId, seq } = at;
   const changed = await count(
@@ -241,6 +280,7 @@ async function writeVersions(
             set ended_scan_id = ${scanId}::int, ended_seq = ${seq}::int, end_reason = 'removed'
             where v.integration_id = ${integrationId} and v.ended_seq is null
               and not exists (select 1 from lanyard_assembled a where a.object_id = v.object_id)
+              and ${removable(at.only)}
             returning 1`,
       )
     : 0;

@@ -17,6 +17,8 @@ export interface Connection {
   kind: 'pglite' | 'postgres';
   db: Db;
   close(): Promise<void>;
+  /** The PGlite instance itself, when this process runs it (what `Store.share` serves to other processes). */
+  pglite?: PGlite;
 }
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -44,7 +46,7 @@ export async function connectPglite(dataDir: string): Promise<Connection> {
     await client.close();
     throw error;
   }
-  return { kind: 'pglite', db, close: () => client.close() };
+  return { kind: 'pglite', db, close: () => client.close(), pglite: client };
 }
 
 export async function connectPostgres(url: string, schema: string | undefined): Promise<Connection> {

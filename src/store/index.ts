@@ -14,7 +14,9 @@ import { createIntegrations } from './integrations.ts';
 import { createInventory } from './inventory.ts';
 import { createLastUse } from './last-use.ts';
 import { createOutbox } from './outbox.ts';
+import { createRawSql } from './raw-sql.ts';
 import { createScans, recoverAbandonedScans } from './scans.ts';
+import { connectShared, removeStaleShare, shareOnDemand } from './share.ts';
 import type { Store, StoreOptions } from './types.ts';
 
 export type * from './types.ts';
@@ -37,16 +39,30 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
   if (dataDir === IN_MEMORY) return assemble(await connectPglite(IN_MEMORY), undefined);
   const directory = resolve(dataDir);
-  const lock = await acquireDataDirLock(directory);
+  let lock: DataDirLock;
   try {
-    return assemble(await connectPglite(directory), lock);
+    lock = await acquireDataDirLock(directory);
+  } catch (error) {
+    // Held by another process: use its share if it offers one (share.ts); its PGlite stays the one writer.
+    if (!(error instanceof StoreLocked) || options.exclusive) throw error;
+    const shared = await connectShared(directory);
+    if (!shared) throw error;
+    return shared.wrap(await assemble(shared.connection, undefined));
+  }
+  try {
+    await removeStaleShare(directory);
+    return assemble(await connectPglite(directory), lock, directory);
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-async function assemble(connection: Connection, lock: DataDirLock | undefined): Promise<Store> {
+async function assemble(
+  connection: Connection,
+  lock: DataDirLock | undefined,
+  directory?: string,
+): Promise<Store> {
   let closed = false;
   // Writes stop once the store is closed or its lock was lost: another process may own the directory now.
   const guard = () => {
@@ -58,15 +74,21 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
       });
     }
   };
+  const sharing =
+    connection.pglite && directory
+      ? shareOnDemand({ pglite: connection.pglite, dataDir: directory, guard })
+      : undefined;
   // PGlite's lock proves no other process runs a scan; on PostgreSQL only an expired lease does.
   if (lock) await abandonRunningScans(connection);
   else if (connection.kind === 'postgres') await recoverAbandonedScans(connection.db);
   return {
     kind: connection.kind,
+    ...(sharing ? { share: sharing.share } : {}),
     async close() {
       if (closed) return;
       closed = true;
       try {
+        await sharing?.close();
         await connection.close();
       } finally {
         await lock?.release();
@@ -81,6 +103,7 @@ async function assemble(connection: Connection, lock: DataDirLock | undefined): 
     findings: createFindings(connection.db, guard),
     outbox: createOutbox(connection.db, guard),
     alertLedger: (integrationId) => createAlertLedger(connection.db, guard, integrationId),
+    executeRaw: createRawSql(connection, guard),
   };
 }
 

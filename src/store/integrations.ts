@@ -50,7 +50,11 @@ export function createIntegrations(db: Db, guard: () => void): Store['integratio
     },
     async setSubscriptions(id, subscriptions) {
       guard();
-      await db.update(integrations).set({ azureSubscriptions: subscriptions }).where(eq(integrations.id, id));
+      // What access reads changed: the next scan is full (an incremental one reads access on full scans only).
+      await db
+        .update(integrations)
+        .set({ azureSubscriptions: subscriptions, syncState: null })
+        .where(eq(integrations.id, id));
     },
     async setQueryPlan(id, plan) {
       guard();

@@ -24,6 +24,11 @@ export interface StoreOptions {
   dataDir?: string;
   /** PostgreSQL only: the schema that holds Lanyard's tables and its migrations journal (default public). */
   schema?: string;
+  /**
+   * PGlite directory only: fail with StoreLocked while another process holds it, rather than use that process's
+   * share of it (`Store.share`).
+   */
+  exclusive?: boolean;
 }
 
 /** An Entra tenant Lanyard scans and how it signs in to it: references to secrets, never their values. */
@@ -50,6 +55,18 @@ export interface ScanResult {
   signIns?: { since: string; readThrough: string };
   /** The Azure subscriptions a complete access reading saw: remembered, so one that vanishes is unknown. */
   azureSubscriptions?: string[];
+  /**
+   * How the scan read Graph (scans.mode). `incremental`: it staged only what changed, so every identity it did not
+   * stage is carried forward, and a succeeded one removes only `removedObjectIds` (Graph reported them deleted).
+   */
+  mode?: 'full' | 'incremental';
+  removedObjectIds?: string[];
+  /**
+   * Where the next incremental scan resumes (integrations.sync_state, opaque here): written in the commit's
+   * transaction when the scan succeeds. A full scan that does not succeed clears it (the next scan is full); an
+   * incremental one that does not leaves it as it was.
+   */
+  syncState?: Record<string, unknown>;
 }
 
 export interface BeginScanOptions {
@@ -137,6 +154,18 @@ export interface InventoryDiff {
 export interface Store {
   readonly kind: 'pglite' | 'postgres';
   close(): Promise<void>;
+  /**
+   * PGlite directory stores of the process holding the directory only: serves the store to the other Lanyard
+   * processes of this machine (loopback TCP, a password in a 0600 descriptor in the directory) until closed or
+   * the store closes. While it runs, openStore in another process uses it instead of failing with StoreLocked;
+   * every statement still runs in this process's PGlite. Calling it again returns the same share.
+   */
+  share?(): Promise<{ endpoint: string; close(): Promise<void> }>;
+  /**
+   * Runs SQL text as given on the store's connection, for libraries that bring their own SQL (pg-boss, in
+   * src/jobs): one statement with `$1…` values, or a script of several without; the rows of every statement.
+   */
+  executeRaw(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   integrations: {
     /** Conflict when the name is taken. */
     create(input: NewIntegration): Promise<Integration>;

@@ -33,7 +33,7 @@ before(async () => {
   await seedPgliteDir(join(home, 'data'));
   emulator = await startEmulator({ tenants: [{ seed: 29, apps: 60 }], outDir: join(home, 'emulator') });
   await cli(emulatorIntegrationArgs(emulator, 'prod'));
-  await cli(['scan', '--integration', 'prod', '--quiet']);
+  await cli(['scan', '--integration', 'prod', '--quiet', '--full']);
 });
 
 after(async () => {
@@ -89,7 +89,7 @@ test('the first scan is the baseline; a rescan lists the secret added, the owner
       !s.grantedGraphRoles.includes('RoleManagement.ReadWrite.Directory'),
   )!;
   sp.grantedGraphRoles.push('RoleManagement.ReadWrite.Directory');
-  await cli(['scan', '--integration', 'prod', '--quiet']);
+  await cli(['scan', '--integration', 'prod', '--quiet', '--full']);
 
   const scans = (await report()).scans;
   assert.equal(scans.length, 2);
@@ -149,7 +149,8 @@ test('a partial scan lists no removed identity; the next complete scan does', as
   // The access part's grants list comes back broken: the scan reads every identity but is partial.
   emulator.control.injectFaults({ malformedRate: 1, pathContains: '/oauth2PermissionGrants' });
   try {
-    const scan = await cli(['scan', '--integration', 'prod', '--json'], 1);
+    // Full: an incremental rescan keeps grants from the last full scan and would not read the broken list.
+    const scan = await cli(['scan', '--integration', 'prod', '--json', '--full'], 1);
     assert.equal(JSON.parse(scan.stdout).status, 'partial', scan.stdout);
   } finally {
     emulator.control.clearFaults();
@@ -169,7 +170,7 @@ test('a partial scan lists no removed identity; the next complete scan does', as
     ),
   );
 
-  await cli(['scan', '--integration', 'prod', '--quiet']);
+  await cli(['scan', '--integration', 'prod', '--quiet', '--full']);
   const complete = (await report()).scans.at(-1)!;
   assert.equal(complete.status, 'succeeded');
   assert.deepEqual(

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { addPassword } from '../../emulator/tenant/mutate.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import { type HecReceiver, startHecReceiver } from '../deliver/receivers.ts';
 import { emulatorIntegrationArgs } from '../services/emulator-integration.ts';
@@ -94,17 +95,11 @@ test('a scan sends one event per opened finding to the SIEM and each alert to th
 
 test('events raised while the SIEM is down wait in the outbox and all arrive once it is back', async () => {
   const app = [...emulator.tenants[0]!.applications.values()].find((a) => a.owners.length > 0)!;
-  const keyId = randomUUID();
-  app.object.passwordCredentials = [
-    ...(app.object.passwordCredentials ?? []),
-    {
-      keyId,
-      displayName: 'forgotten',
-      hint: 'abc',
-      startDateTime: '2024-01-01T00:00:00Z',
-      endDateTime: new Date(Date.now() - 86_400_000).toISOString(),
-    },
-  ];
+  // Through the emulator's mutation helper, so the change is in the tenant's history as Entra would log it.
+  const keyId = addPassword(emulator.tenants[0]!, app.object.id!, {
+    displayName: 'forgotten',
+    endDateTime: new Date(Date.now() - 86_400_000).toISOString(),
+  });
   // The relay stops at a sink's first failure and waits for its retry time: one refusal is an outage.
   hec.respondWith({ status: 503, body: '{"text":"Server is busy","code":9}' });
   const before = hec.ids.length;

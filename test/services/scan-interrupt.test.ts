@@ -50,6 +50,8 @@ forEachDatabase('interrupted rescans', (db) => {
     for (const list of LISTS) {
       const interrupt = new AbortController();
       const { summary, record } = await service().run('tenant', {
+        // Each list of a full rescan (an unchanged tenant's incremental rescan reads none of them).
+        full: true,
         signal: interrupt.signal,
         onProgress: (p) => {
           if ((p as { resource?: string }).resource === list) interrupt.abort();

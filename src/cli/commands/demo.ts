@@ -7,11 +7,14 @@ import type { Command } from 'commander';
 import { previewAlerts } from '../../alerts/preview.ts';
 import { CHECKS } from '../../core/checks/catalogue.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import { inert } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { buildOverview } from '../../core/overview.ts';
+import { createChangesService } from '../../services/changes-service.ts';
 import { createFindingsService } from '../../services/findings-service.ts';
 import { alertFindingOf } from '../../services/monitoring-service.ts';
 import { createRiskService } from '../../services/risk-service.ts';
+import { writeChanges } from '../format/changes-output.ts';
 import { renderFindingsBySeverity } from '../format/findings-output.ts';
 import { renderOverview } from '../format/overview-output.ts';
 import { writeRanking } from '../format/risk-output.ts';
@@ -20,6 +23,7 @@ import { createProgressReporter } from '../progress.ts';
 import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, lanyardHome, withStore } from '../runtime.ts';
 import { createCliScanService } from '../scan-wiring.ts';
+import { changeDemoTenant } from './demo-changes.ts';
 
 export const DEMO_INTEGRATION = 'demo';
 /** The riskiest credentials the demo ends with: enough to show the point, few enough to read. */
@@ -60,48 +64,89 @@ export function registerDemo(program: Command): void {
         );
         const { scanner } = emulator;
         const now = Date.now();
-        const { summary, identities, riskiest, report, integration } = await withStore(
-          globals,
-          async (store) => {
-            // The emulator's port and certificate change with every run: point the demo integration at this one.
-            await store.integrations.delete(DEMO_INTEGRATION);
-            await store.integrations.create({
-              provider: 'azure',
-              name: DEMO_INTEGRATION,
-              tenantId: scanner.tenantId,
-              clientId: scanner.clientId,
-              auth: { method: 'certificate', certificatePath: scanner.certificatePath },
-              cloud: {
-                name: 'custom',
-                loginUrl: emulator.loginUrl,
-                graphUrl: emulator.graphUrl,
-                armUrl: emulator.armUrl,
-                caFile: emulator.caBundlePath,
-              },
-            });
-            out.write(
-              `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
-            );
-            const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
-            // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in.
-            const scans = createCliScanService(store);
-            const { summary, error } = await scans.run(DEMO_INTEGRATION, {
-              onProgress: (p) => progress.update(p),
-            });
-            progress.stop();
-            if (error) throw error;
-            const integration = await store.integrations.get(DEMO_INTEGRATION);
-            const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
-            // Ranked from the identities already read for the overview: the demo tenant is small.
-            const ref = { id: integration!.id, name: integration!.name, tenantId: integration!.tenantId };
-            const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now, config, tiers });
-            const rows = identities.map((identity) => ({ integration: ref, identity }));
-            const riskiest = await risk.rankRows(rows, { top: RISKIEST_SHOWN });
-            const findings = createFindingsService({ store, lastUse: store.lastUse, now: () => now, tiers });
-            const report = await findings.list({ integration: DEMO_INTEGRATION });
-            return { summary, identities, riskiest, report, integration: ref };
-          },
-        );
+        const {
+          summary,
+          identities,
+          riskiest,
+          firstReport,
+          changed,
+          rescan,
+          changesText,
+          report,
+          after,
+          integration,
+        } = await withStore(globals, async (store) => {
+          // The emulator's port and certificate change with every run: point the demo integration at this one.
+          await store.integrations.delete(DEMO_INTEGRATION);
+          await store.integrations.create({
+            provider: 'azure',
+            name: DEMO_INTEGRATION,
+            tenantId: scanner.tenantId,
+            clientId: scanner.clientId,
+            auth: { method: 'certificate', certificatePath: scanner.certificatePath },
+            cloud: {
+              name: 'custom',
+              loginUrl: emulator.loginUrl,
+              graphUrl: emulator.graphUrl,
+              armUrl: emulator.armUrl,
+              caFile: emulator.caBundlePath,
+            },
+          });
+          out.write(
+            `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
+          );
+          const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
+          // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in.
+          const scans = createCliScanService(store);
+          const { summary, error } = await scans.run(DEMO_INTEGRATION, {
+            onProgress: (p) => progress.update(p),
+          });
+          progress.stop();
+          if (error) throw error;
+          const integration = await store.integrations.get(DEMO_INTEGRATION);
+          const identities = await store.inventory.list({ integrationId: integration?.id ?? '' });
+          // Ranked from the identities already read for the overview: the demo tenant is small.
+          const ref = { id: integration!.id, name: integration!.name, tenantId: integration!.tenantId };
+          const risk = createRiskService({ store, lastUse: store.lastUse, now: () => now, config, tiers });
+          const rows = identities.map((identity) => ({ integration: ref, identity }));
+          const riskiest = await risk.rankRows(rows, { top: RISKIEST_SHOWN });
+          const findings = createFindingsService({ store, lastUse: store.lastUse, now: () => now, tiers });
+          const firstReport = await findings.list({ integration: DEMO_INTEGRATION });
+          // The second act: the tenant changes, a rescan finds what changed, what is now wrong, whom to tell.
+          const changed = await changeDemoTenant(emulator.tenants[0]!, now);
+          // Full, so the grant shows too: an incremental scan keeps what principals hold from the last full one.
+          const rescan = await scans.run(DEMO_INTEGRATION, { full: true });
+          if (rescan.error) throw rescan.error;
+          const changes = createChangesService({ store, now: () => Date.now(), config, tiers });
+          const parts: string[] = [];
+          const buffer = {
+            write: async (text: string) => {
+              parts.push(text);
+              return true;
+            },
+          };
+          const since = new Date(now - 60_000).toISOString();
+          async function* ofRescan() {
+            for await (const report of changes.reports({ integration: DEMO_INTEGRATION, since: '1h' }))
+              if (report.scanId === rescan.summary.scanId) yield report;
+          }
+          await writeChanges(ofRescan(), 'table', since, buffer);
+          const changesText = parts.join('');
+          const report = await findings.list({ integration: DEMO_INTEGRATION });
+          const after = await store.inventory.list({ integrationId: ref.id });
+          return {
+            summary,
+            identities,
+            riskiest,
+            firstReport,
+            changed,
+            rescan: rescan.summary,
+            changesText,
+            report,
+            after,
+            integration: ref,
+          };
+        });
         out.write(
           `Scan ${summary.scanId} ${summary.status} in ${(summary.durationMs / 1000).toFixed(1)} s: ${summary.requests} requests, ${summary.resourceUnits} resource units.\n\n`,
         );
@@ -112,19 +157,28 @@ export function registerDemo(program: Command): void {
         await writeRanking(riskiest, 'table', now, streamOutput(out));
         out.write('\n');
         out.write(`Findings of the ${CHECKS.length} checks (lanyard findings), by severity:\n`);
+        out.write(`${renderFindingsBySeverity(firstReport)}\n\n`);
+        out.write(`Then the tenant changed:\n${changed.map((line) => `  ${inert(line)}\n`).join('')}`);
+        out.write(
+          `Scan ${rescan.scanId} ${rescan.status} in ${(rescan.durationMs / 1000).toFixed(1)} s: ${rescan.requests} requests, ${rescan.resourceUnits} resource units. What changed (lanyard changes):\n\n`,
+        );
+        out.write(`${changesText}\n`);
+        out.write(
+          `Findings now: ${rescan.findings?.opened ?? 0} new, ${rescan.findings?.resolved ?? 0} resolved; by severity:\n`,
+        );
         out.write(`${renderFindingsBySeverity(report)}\n\n`);
         // Where the alerts would go, without a mail server: printed, and written to a local inbox file.
         const inboxPath = join(demoDir, 'alerts-inbox.jsonl');
         await rm(inboxPath, { force: true });
         const byAppId = new Map<string, Identity[]>();
-        for (const identity of identities) {
+        for (const identity of after) {
           const key = identity.appId.toLowerCase();
           byAppId.set(key, [...(byAppId.get(key) ?? []), identity]);
         }
         await previewAlerts({
           input: {
             integration: { id: integration.id, name: integration.name },
-            identities,
+            identities: after,
             ownersOf: (identity) =>
               (byAppId.get(identity.appId.toLowerCase()) ?? [identity]).flatMap((i) => i.owners),
             findings: report.findings.map(alertFindingOf),
@@ -139,6 +193,7 @@ export function registerDemo(program: Command): void {
             'Explore further:',
             '  npm run lanyard -- risk --top 20',
             '  npm run lanyard -- findings --severity high',
+            '  npm run lanyard -- changes --since 1h',
             '  npm run lanyard -- checks',
             '  npm run lanyard -- inventory --tier 0 --risk high',
             '  npm run lanyard -- inventory --expires-within 30d',

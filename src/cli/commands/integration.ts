@@ -1,4 +1,4 @@
-// `lanyard integration create|list|show|delete`
+// `lanyard integration create|list|show|delete` (and run|schedule, in integration-jobs.ts)
 import type { Command } from 'commander';
 import { InvalidInput } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
@@ -7,6 +7,7 @@ import { createIntegrationService } from '../../services/integration-service.ts'
 import type { Integration } from '../../store/index.ts';
 import { renderTable } from '../format/table.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
+import { registerIntegrationJobs } from './integration-jobs.ts';
 
 function describeAuth(integration: Integration): string {
   const { auth } = integration;
@@ -162,6 +163,8 @@ export function registerIntegration(program: Command): void {
       await withStore(globals(), (store) => createIntegrationService({ store }).delete(name));
       process.stdout.write(`deleted integration "${name}"\n`);
     });
+
+  registerIntegrationJobs(integration, globals);
 }
 
 /** Since when sign-ins are watched, or why they are not (src/core/last-use.ts). */

@@ -1,5 +1,6 @@
 // `lanyard scan`: scan one integration (or all), show progress, print a summary or one JSON object.
 import type { Command } from 'commander';
+import { parseDuration } from '../../core/duration.ts';
 import { InvalidInput, LanyardError, Unreachable } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { ScanSummary } from '../../services/scan-service.ts';
@@ -16,6 +17,12 @@ function renderSummary(summary: ScanSummary): string {
     .join('\n');
   return [
     `scan ${summary.scanId} of "${inert(summary.integration)}": ${summary.status}${summary.reason ? ` (${inert(summary.reason)})` : ''}`,
+    summary.mode
+      ? `  ${summary.mode === 'incremental' ? 'incremental' : 'full'}${summary.modeReason ? `: ${inert(summary.modeReason)}` : ''}` +
+        (summary.carriedParts?.length
+          ? ` (kept from the last full scan: ${summary.carriedParts.map((p) => inert(p)).join(', ')})`
+          : '')
+      : '',
     counts,
     `  ${'requests'.padEnd(28)} ${summary.requests}`,
     `  ${'resource units'.padEnd(28)} ${summary.resourceUnits}`,
@@ -39,6 +46,17 @@ function parsePercent(text: string): number {
   return value / 100;
 }
 
+/** `--full-every`: a duration of at least an hour (a shorter interval makes every scan full anyway). */
+function parseFullEvery(text: string): number {
+  try {
+    const ms = parseDuration(text);
+    if (ms >= 3_600_000) return ms;
+  } catch {}
+  throw new InvalidInput(`--full-every must be a duration of an hour or more, not "${inert(text)}"`, {
+    fix: 'e.g. --full-every 7d (the default), 1d or 2w; --full reads everything now',
+  });
+}
+
 export function registerScan(program: Command): void {
   program
     .command('scan')
@@ -52,6 +70,14 @@ export function registerScan(program: Command): void {
     )
     .option('--allow-mass-removal', 'let this scan remove any share of the identities it no longer sees')
     .option(
+      '--full',
+      'read every object, even where the last scan left delta links to read only what changed since',
+    )
+    .option(
+      '--full-every <duration>',
+      'read every object when the last full scan is older than this, e.g. 1d or 2w (default 7d)',
+    )
+    .option(
       '--no-access',
       'skip what each service principal holds (app roles, delegated grants, directory and Azure roles): it keeps what the previous scan read',
     )
@@ -60,6 +86,8 @@ export function registerScan(program: Command): void {
       'skip when identities and credentials last signed in (read from Graph with AuditLog.Read.All and Entra ID P1/P2)',
     )
     .action(async (options) => {
+      const fullEveryMs =
+        options.fullEvery !== undefined ? parseFullEvery(String(options.fullEvery)) : undefined;
       const removal = {
         ...(options.maxRemoval !== undefined ? { maxShare: parsePercent(String(options.maxRemoval)) } : {}),
         ...(options.allowMassRemoval ? { allowMass: true } : {}),
@@ -103,6 +131,8 @@ export function registerScan(program: Command): void {
               onProgress: (p) => progress.update(p),
               signal: interrupt.signal,
               removal,
+              ...(options.full ? { full: true } : {}),
+              ...(fullEveryMs !== undefined ? { fullEveryMs } : {}),
               onJoin: (running) => {
                 if (options.quiet || options.json) return;
                 process.stderr.write(

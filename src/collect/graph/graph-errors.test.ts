@@ -6,6 +6,7 @@ import {
   parseClaimsChallenge,
   parseGraphError,
   parseRetryAfter,
+  SyncStateLost,
 } from './graph-errors.ts';
 
 const denied = JSON.stringify({
@@ -88,5 +89,24 @@ test('tolerates non-JSON error bodies', () => {
   assert.deepEqual(parseGraphError(throttled), {
     code: 'TooManyRequests',
     message: 'Please retry again later.',
+    innerCodes: ['429'],
   });
+});
+
+test('a delta link Graph no longer knows is SyncStateLost, whichever way Graph says it', () => {
+  const request = { method: 'GET', path: '/v1.0/applications/delta' };
+  const body = (code: string, inner?: string) =>
+    JSON.stringify({ error: { code, message: 'm', innerError: inner ? { code: inner } : { date: 'x' } } });
+  const lost: Array<[number, string]> = [
+    [400, body('syncStateNotFound')],
+    [410, body('syncStateNotFound')],
+    [410, body('resyncRequired')],
+    [410, '<html>'],
+    [400, body('badRequest', 'resyncRequired')],
+  ];
+  for (const [status, text] of lost) {
+    assert.ok(normaliseGraphError(status, text, request) instanceof SyncStateLost, `${status} ${text}`);
+  }
+  assert.ok(!(normaliseGraphError(400, body('Request_UnsupportedQuery'), request) instanceof SyncStateLost));
+  assert.ok(!(normaliseGraphError(404, body('Request_ResourceNotFound'), request) instanceof SyncStateLost));
 });

@@ -12,18 +12,50 @@ import {
 export interface GraphErrorInfo {
   code: string | null;
   message: string | null;
+  /** The codes of nested `innerError`s, outermost first (Graph's errors page: loop over them all). */
+  innerCodes?: string[];
 }
 
-/** Reads Graph's OData error body `{ error: { code, message } }`; tolerant of anything else. */
+/** Reads Graph's OData error body `{ error: { code, message, innerError } }`; tolerant of anything else. */
 export function parseGraphError(text: string): GraphErrorInfo {
   try {
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; innerError?: unknown } };
     const code = typeof body.error?.code === 'string' ? body.error.code : null;
     const message = typeof body.error?.message === 'string' ? body.error.message : null;
-    return { code, message: message ? message.slice(0, 300) : null };
+    const innerCodes: string[] = [];
+    let inner = body.error?.innerError as
+      | { code?: unknown; innerError?: unknown; innererror?: unknown }
+      | undefined;
+    for (let depth = 0; inner && typeof inner === 'object' && depth < 8; depth++) {
+      if (typeof inner.code === 'string') innerCodes.push(inner.code);
+      inner = (inner.innerError ?? inner.innererror) as typeof inner;
+    }
+    return {
+      code,
+      message: message ? message.slice(0, 300) : null,
+      ...(innerCodes.length ? { innerCodes } : {}),
+    };
   } catch {
     return { code: null, message: null };
   }
+}
+
+/**
+ * Graph no longer knows where a delta link stood: the token expired (seven days for directory objects), is
+ * unknown, or Graph reset the tenant's sync state. Documented as "a 40X-series error with error codes such as
+ * syncStateNotFound" (delta overview), 400 syncStateNotFound (2020 devblog), `resyncRequired` (errors page), or
+ * 410 Gone with a Location to start over (overview, "Synchronization reset"): the caller reads everything again.
+ */
+export class SyncStateLost extends UpstreamFailed {}
+
+const SYNC_STATE_CODES = new Set(['syncstatenotfound', 'resyncrequired', 'syncstateinvalid']);
+
+function isSyncStateLoss(status: number, info: GraphErrorInfo): boolean {
+  if (status === 410) return true;
+  if (status < 400 || status >= 500) return false;
+  return [info.code, ...(info.innerCodes ?? [])].some(
+    (c) => c !== null && SYNC_STATE_CODES.has(c.toLowerCase()),
+  );
 }
 
 export type ResponseVerdict =
@@ -94,10 +126,19 @@ export class QueryRefused extends UpstreamFailed {}
 
 /** The named error for a Graph response that retrying cannot fix (or that retries did not fix). */
 export function normaliseGraphError(status: number, bodyText: string, request: RequestContext): LanyardError {
-  const { code, message } = parseGraphError(bodyText);
+  const info = parseGraphError(bodyText);
+  const { code, message } = info;
   const what = `${request.method} ${request.path}`;
   const graphSays = `${code ?? `HTTP ${status}`}${message ? `: ${message}` : ''}`;
   const service = request.service ?? 'Graph';
+  if (service === 'Graph' && isSyncStateLoss(status, info)) {
+    return new SyncStateLost(
+      `Graph no longer knows the delta link of ${what} (HTTP ${status} ${graphSays})`,
+      {
+        fix: 'nothing to do: the scan reads everything again and starts new delta links',
+      },
+    );
+  }
   if (status === 401) {
     return new AuthFailed(`${service} rejected Lanyard's access token for ${what} (${graphSays})`, {
       fix: `check that the token is issued for this cloud's ${service} and that the app is enabled in the tenant`,

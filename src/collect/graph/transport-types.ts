@@ -21,6 +21,8 @@ export interface RequestOptions {
    * the chains of pages beside them (the far end), so the budget goes first where it reads most.
    */
   background?: boolean;
+  /** `pages` of a delta function: told the `@odata.deltaLink` its last page ends with. */
+  onDeltaLink?: (url: string) => void;
 }
 
 export interface TransportStats {

@@ -292,7 +292,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       return read<T>(pathOrUrl, requestOptions, false);
     },
     async *pages<T>(pathOrUrl: string, requestOptions: RequestOptions = {}) {
-      type Page = { value: T[]; '@odata.nextLink'?: string; nextLink?: string };
+      type Page = { value: T[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string; nextLink?: string };
       const page = (pageUrl: string) => read<Page>(pageUrl, requestOptions, true);
       let pending: Promise<Page> | undefined = page(pathOrUrl);
       while (pending) {
@@ -303,6 +303,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         pending = next ? page(next) : undefined;
         // Awaited on the next turn; this only keeps a consumer that stops early from leaving it unhandled.
         pending?.catch(() => {});
+        const deltaLink = current['@odata.deltaLink'];
+        if (!next && typeof deltaLink === 'string') requestOptions.onDeltaLink?.(deltaLink);
         yield current.value;
       }
     },
