@@ -80,7 +80,8 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this machine with that id lives (EPERM: it does, another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

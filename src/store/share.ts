@@ -20,7 +20,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { LanyardError, StoreLocked, Unreachable } from '../core/errors.ts';
 import { type Connection, type Db, rows } from './connect.ts';
-import { describeCommand } from './data-dir-lock.ts';
+import { describeCommand, isAlive } from './data-dir-lock.ts';
 import { createRawSql } from './raw-sql.ts';
 import type { Store } from './types.ts';
 
@@ -595,15 +595,6 @@ async function readDescriptor(path: string): Promise<ShareDescriptor | undefined
     return usable ? (parsed as ShareDescriptor) : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

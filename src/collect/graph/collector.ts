@@ -53,6 +53,14 @@ import {
 } from './sign-in-activity.ts';
 import type { GraphTransport } from './transport.ts';
 
+/** Owners Graph gave by id only: said once per scan, with the permission that would name them. */
+export function unreadableOwnersWarning(count: number): string {
+  return (
+    `${count} owners came back with their id only: the reader may not read them; grant it ` +
+    'User.Read.All or Directory.Read.All to see their names and whether they are enabled'
+  );
+}
+
 export type { InventoryCounts };
 
 export interface CollectProgress {
@@ -480,12 +488,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   if (options.signal?.aborted) throw options.signal.reason;
   // The first failure, as named by the transport (or the store's own error from onFacts).
   if (failed.signal.aborted) throw failed.signal.reason;
-  if (unreadableOwners > 0) {
-    warnings.push(
-      `${unreadableOwners} owners came back with their id only: the reader may not read them; grant it ` +
-        'User.Read.All or Directory.Read.All to see their names and whether they are enabled',
-    );
-  }
+  if (unreadableOwners > 0) warnings.push(unreadableOwnersWarning(unreadableOwners));
   const tenant = await tenantRead;
   const stats = transport.stats();
   const outcome = parts.snapshot('not read');

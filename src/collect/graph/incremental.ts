@@ -14,7 +14,12 @@ import { createPartTracker, holdsScanBack, type PartTracker } from '../../core/s
 import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART } from './access.ts';
 import { AUDIT_LAG_MS, AUDIT_PERMISSION, AUDIT_RETENTION_MS, readAuditedChanges } from './audit-changes.ts';
 import { readListingsById, readRelationById } from './by-id.ts';
-import type { CollectInventoryOptions, CollectInventoryResult, QueryPlan } from './collector.ts';
+import {
+  type CollectInventoryOptions,
+  type CollectInventoryResult,
+  type QueryPlan,
+  unreadableOwnersWarning,
+} from './collector.ts';
 import { failsAlone, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import { readDeltaRound } from './delta.ts';
 import { ID_IN_LIMIT } from './far-end.ts';
@@ -253,12 +258,7 @@ export async function collectIncremental(
   await delivering.catch((error: unknown) => failed.abort(error));
   if (options.signal?.aborted) throw options.signal.reason;
   if (failed.signal.aborted) throw failed.signal.reason;
-  if (unreadableOwners > 0) {
-    warnings.push(
-      `${unreadableOwners} owners came back with their id only: the reader may not read them; grant it ` +
-        'User.Read.All or Directory.Read.All to see their names and whether they are enabled',
-    );
-  }
+  if (unreadableOwners > 0) warnings.push(unreadableOwnersWarning(unreadableOwners));
   const tenant = await tenantRead;
   const stats = transport.stats();
   const outcome = parts.snapshot('not read');
