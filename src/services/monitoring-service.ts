@@ -51,6 +51,8 @@ export interface MonitoringOutcome {
   warnings: string[];
 }
 
+/** How long events every sink received stay in the outbox. */
+const DELIVERED_EVENTS_KEPT_MS = 30 * 86_400_000;
 /** How far back a scan looks for earlier scans whose change events were never recorded. */
 const CHANGE_EVENTS_LOOKBACK = '2d';
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -217,6 +219,8 @@ export function createMonitoringService(deps: MonitoringDeps) {
       }
       let deliveries: SinkRound[] = [];
       try {
+        // Delivered events are kept a while (a receiver may ask again what it got), then go.
+        await store.outbox.prune(new Date(clock.getTime() - DELIVERED_EVENTS_KEPT_MS));
         deliveries = relay ? await relay.drain() : [];
       } catch (error) {
         warnings.push(`events were not delivered: ${describe(error)}`);

@@ -39,6 +39,8 @@ export interface OutboxStore {
   /** The sink refused or failed: try again at `retryAt`, keeping why. */
   failed(sink: string, outboxIds: readonly number[], retryAt: Date, error: string): Promise<void>;
   backlog(): Promise<OutboxBacklog[]>;
+  /** Deletes events every sink has received that occurred before `before`; how many. */
+  prune(before: Date): Promise<number>;
   /** Of these event ids, those already recorded. */
   recorded(eventIds: readonly string[]): Promise<Set<string>>;
   /** Makes the sinks' failed events due now (a user asked to deliver now, not at the next retry time). */
@@ -118,6 +120,20 @@ export function createOutbox(db: Executor, guard: () => void): OutboxStore {
           last_error = ${error.slice(0, 500)}
         where sink = ${sink}
           and outbox_id in (select jsonb_array_elements_text(${JSON.stringify(outboxIds)}::jsonb)::bigint)`);
+    },
+
+    async prune(before) {
+      guard();
+      const deleted = await rows<{ n: number }>(
+        db,
+        sql`with gone as (
+              delete from outbox_events e where e.occurred_at < ${before.toISOString()}::timestamptz
+                and not exists (select 1 from outbox_pending p where p.outbox_id = e.id)
+              returning 1
+            )
+            select count(*)::int as n from gone`,
+      );
+      return deleted[0]?.n ?? 0;
     },
 
     async recorded(eventIds) {

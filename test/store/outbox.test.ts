@@ -81,6 +81,13 @@ forEachDatabase('outbox', (database) => {
       events.map((e) => e.id),
     );
     assert.ok(!(await store.outbox.backlog()).some((b) => sinks.includes(b.sink)), 'nothing left pending');
+
+    // Delivered everywhere: pruned once old enough, and only then.
+    const ids = events.map((e) => e.id);
+    assert.equal(await store.outbox.prune(new Date('2026-11-01T00:00:00Z')), 0, 'younger than the cut');
+    assert.equal((await store.outbox.recorded(ids)).size, events.length);
+    await store.outbox.prune(new Date('2026-11-02T00:00:00Z'));
+    assert.equal((await store.outbox.recorded(ids)).size, 0);
   });
 
   test('a relay that dies after claiming leaves the events to go again, with the same ids, once the lease ends', async () => {
@@ -96,6 +103,12 @@ forEachDatabase('outbox', (database) => {
     assert.deepEqual(
       again.map((c) => c.event.id),
       events.map((e) => e.id),
+    );
+    await store.outbox.prune(new Date('2027-01-01T00:00:00Z'));
+    assert.equal(
+      (await store.outbox.recorded(events.map((e) => e.id))).size,
+      2,
+      'pending events are never pruned',
     );
   });
 });
