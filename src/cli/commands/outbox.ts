@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { inert } from '../../core/inert-text.ts';
 import { createMonitoringService } from '../../services/monitoring-service.ts';
 import { renderTable } from '../format/table.ts';
-import { buildMonitoring, loadMonitoringSettings } from '../monitoring-settings.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
 
 export function registerOutbox(program: Command): void {
@@ -30,6 +29,7 @@ export function registerOutbox(program: Command): void {
     .description('deliver the waiting events now, retrying failed ones without waiting for their backoff')
     .action(async () => {
       const globals = program.opts<GlobalOptions>();
+      const { buildMonitoring, loadMonitoringSettings } = await import('../monitoring-settings.ts');
       const settings = await loadMonitoringSettings(globals);
       const { sinks } = await buildMonitoring({ sinks: settings.sinks, alerts: null });
       try {

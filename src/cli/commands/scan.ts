@@ -4,7 +4,6 @@ import { parseDuration } from '../../core/duration.ts';
 import { InvalidInput, LanyardError, Unreachable } from '../../core/errors.ts';
 import { inert, inertJson } from '../../core/inert-text.ts';
 import type { ScanSummary } from '../../services/scan-service.ts';
-import { buildMonitoring, loadMonitoringSettings } from '../monitoring-settings.ts';
 import { createProgressReporter } from '../progress.ts';
 import { loadRiskSettings } from '../risk-settings.ts';
 import { type GlobalOptions, withStore } from '../runtime.ts';
@@ -95,6 +94,8 @@ export function registerScan(program: Command): void {
       // The checks that run after the scan tier privileges as `lanyard risk` does, with the user's overrides.
       const { tiers } = await loadRiskSettings(program.opts<GlobalOptions>());
       // Sinks and alert channels are built before the scan, so a missing token stops it at once, by name.
+      // Loaded here, not at start: the mail and SIEM clients are no part of `--help` or a typo's error.
+      const { buildMonitoring, loadMonitoringSettings } = await import('../monitoring-settings.ts');
       const monitoringSettings = await loadMonitoringSettings(program.opts<GlobalOptions>());
       const monitoring = {
         ...(await buildMonitoring(monitoringSettings)),
