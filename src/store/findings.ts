@@ -3,7 +3,7 @@
 // judge, so a scan that missed owners does not "resolve" an ownerless finding.
 import { sql } from 'drizzle-orm';
 import type { Severity } from '../core/checks/check.ts';
-import type { Evaluation } from '../core/checks/evaluate.ts';
+import type { Evaluation, Finding } from '../core/checks/evaluate.ts';
 import type { LanyardEvent } from '../core/events.ts';
 import type { IdentityKind } from '../core/inventory.ts';
 import { type Db, rows } from './connect.ts';
@@ -13,17 +13,10 @@ import type { FindingState } from './schema.ts';
 /** Rows per upsert: one JSON parameter, one round trip. */
 const CHUNK = 2_000;
 
-export interface FindingRecord {
+/** A finding as stored: what the evaluation found (evaluate.ts Finding), with its state and history. */
+export interface FindingRecord extends Finding {
   id: number;
   integrationId: string;
-  checkId: string;
-  objectId: string;
-  kind: IdentityKind;
-  appId: string;
-  displayName: string;
-  keyId: string;
-  severity: Severity;
-  message: string;
   state: FindingState;
   firstSeenAt: string;
   lastSeenAt: string;

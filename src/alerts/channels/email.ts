@@ -37,18 +37,9 @@ export interface EmailChannelOptions {
 }
 
 /** How the config names it: the password comes from an environment variable. */
-export interface EmailChannelConfig {
+export interface EmailChannelConfig extends Omit<EmailChannelOptions, 'auth'> {
   type: 'email';
-  name?: string;
-  host: string;
-  port: number;
-  secure: boolean;
-  requireTLS?: boolean;
-  ignoreTLS?: boolean;
   auth?: { user: string; passwordEnv: string };
-  from: string;
-  fromName?: string;
-  timeoutMs?: number;
 }
 
 const HTML_ESCAPES: Record<string, string> = {
