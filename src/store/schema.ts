@@ -379,3 +379,45 @@ export const alertsSent = pgTable(
   },
   (t) => [primaryKey({ name: 'alerts_sent_pkey', columns: [t.alertKey, t.channel] })],
 );
+
+/**
+ * Tenant-wide readings of an optional scan part that are about the tenant rather than one identity (the
+ * Conditional Access policies that can cover workload identities, the service principals Entra ID Protection
+ * marks risky): the last complete reading per integration and part. Only a complete reading replaces it, so a
+ * scan whose part failed or was not licensed keeps the previous one, and a part never read has no row (unknown).
+ */
+export const tenantReadings = pgTable(
+  'tenant_readings',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** The scan part's name, e.g. `conditional-access-policies`. */
+    part: text('part').notNull(),
+    scanId: integer('scan_id').notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull(),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [primaryKey({ name: 'tenant_readings_pkey', columns: [t.integrationId, t.part] })],
+);
+
+/**
+ * The network ranges each application signed in from (IPv4 /24, IPv6 /48), kept for as long as the integration
+ * exists, so a sign-in from a range never seen before can be told apart from the usual ones long after Entra's
+ * log has forgotten them.
+ */
+export const signInRanges = pgTable(
+  'sign_in_ranges',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    /** Lower-cased. */
+    appId: text('app_id').notNull(),
+    ipRange: text('ip_range').notNull(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    signIns: integer('sign_ins').notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'sign_in_ranges_pkey', columns: [t.integrationId, t.appId, t.ipRange] })],
+);
