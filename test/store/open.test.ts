@@ -58,7 +58,9 @@ forEachDatabase('opening the store', (db) => {
             'scan_access',
             'scan_objects',
             'scans',
+            'sign_in_ranges',
             'suppressions',
+            'tenant_readings',
           ],
         );
         const targets = await client.query<{ target: string }>(
