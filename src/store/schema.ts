@@ -421,3 +421,25 @@ export const signInRanges = pgTable(
   },
   (t) => [primaryKey({ name: 'sign_in_ranges_pkey', columns: [t.integrationId, t.appId, t.ipRange] })],
 );
+
+/**
+ * Alerts held for the daily digest (alerts config `digest`), per channel: kept whole, since the digest is
+ * written from them, and deleted in the same step that records them in alerts_sent, so a restart between the
+ * two sends at most once more, never loses one.
+ */
+export const alertsHeld = pgTable(
+  'alerts_held',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    alertKey: text('alert_key').notNull(),
+    channel: text('channel').notNull(),
+    alert: jsonb('alert').notNull(),
+    heldAt: timestamp('held_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'alerts_held_pkey', columns: [t.alertKey, t.channel] }),
+    index('alerts_held_channel_idx').on(t.channel, t.heldAt),
+  ],
+);

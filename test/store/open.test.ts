@@ -46,6 +46,7 @@ forEachDatabase('opening the store', (db) => {
           tables.rows.map((r) => r.table_name),
           [
             '__drizzle_migrations',
+            'alerts_held',
             'alerts_sent',
             'check_evaluations',
             'findings',
