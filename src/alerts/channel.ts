@@ -14,11 +14,16 @@ export interface SendResult {
   skipped: string[];
 }
 
+export interface SendOptions {
+  /** Sent as the daily digest cut at this time (its messages say so). */
+  digestCutoff?: Date;
+}
+
 export interface AlertChannel {
   /** Unique among the configured channels: the ledger records what was sent per channel name. */
   readonly name: string;
   /** Resolves with what was accepted and what failed; rejects only on a programming error. */
-  send(alerts: readonly Alert[]): Promise<SendResult>;
+  send(alerts: readonly Alert[], options?: SendOptions): Promise<SendResult>;
   /** Releases connections, when the channel holds any. */
   close?(): Promise<void>;
 }

@@ -19,7 +19,10 @@ export type ChannelConfig =
 export interface AlertsConfig {
   /** Days before expiry, widest first. */
   thresholds: number[];
-  /** Hold alerts for one message per recipient a day, sent at `hourUtc`. */
+  /**
+   * Email channels hold their alerts and send one message per recipient a day, at `hourUtc` (UTC); the other
+   * channels (Slack, Teams, inbox file, console) still get each alert at once.
+   */
   digest: { enabled: boolean; hourUtc: number };
   /** Per integration name: where alerts go when an identity has no owner with an address. */
   fallbackEmails: Record<string, string>;
@@ -205,6 +208,14 @@ function defaultName(channel: ChannelConfig): string {
 }
 
 /** The channels of a config, their secrets read from `env` now (a missing variable fails here, by name). */
+/** The channels that hold their alerts for the daily digest: the email ones, when the digest is on. */
+export function digestChannelNames(config: Pick<AlertsConfig, 'channels' | 'digest'>): string[] {
+  if (!config.digest.enabled) return [];
+  return config.channels
+    .filter((channel) => channel.type === 'email')
+    .map((channel) => channel.name ?? 'email');
+}
+
 export function channelsFromConfig(
   config: Pick<AlertsConfig, 'channels'>,
   env: Readonly<Record<string, string | undefined>> = process.env,

@@ -4,7 +4,8 @@
 // ledger is the database). Delivery is at least once: if recording fails after a send, it is sent again.
 import type { Alert } from '../core/alerts.ts';
 import { InvalidInput, LanyardError } from '../core/errors.ts';
-import type { AlertChannel, SendResult } from './channel.ts';
+import type { AlertChannel, SendOptions, SendResult } from './channel.ts';
+import type { AlertHold } from './hold.ts';
 import type { AlertLedger } from './ledger.ts';
 
 export interface ChannelSummary {
@@ -19,6 +20,8 @@ export interface ChannelSummary {
   failed: Array<{ key: string; reason: string }>;
   /** Sent, but the ledger could not record it: it will be sent again on the next run. */
   recordError?: string;
+  /** Kept for the daily digest instead of sent (hold.ts): recorded when the digest sends them. */
+  held: string[];
 }
 
 export interface DispatchSummary {
@@ -35,6 +38,8 @@ export interface DispatchInput {
   alerts: readonly Alert[];
   channels: readonly AlertChannel[];
   ledger: AlertLedger;
+  /** Channels whose alerts wait for the daily digest (email, when the digest is on), and where they wait. */
+  hold?: { into: AlertHold; channels: ReadonlySet<string> };
 }
 
 function reasonOf(error: unknown, channel: string): string {
@@ -67,10 +72,15 @@ function normalize(result: SendResult, pending: readonly Alert[], channel: strin
   };
 }
 
-async function dispatchOne(
+/**
+ * Sends through one channel what it has not sent before and records what it accepted; `hold` keeps them for
+ * the digest instead (those with someone to mail: the others have nowhere to go by email).
+ */
+export async function dispatchToChannel(
   channel: AlertChannel,
   alerts: readonly Alert[],
   ledger: AlertLedger,
+  options: SendOptions & { hold?: AlertHold } = {},
 ): Promise<ChannelSummary> {
   const summary: ChannelSummary = {
     channel: channel.name,
@@ -78,6 +88,7 @@ async function dispatchOne(
     alreadySent: 0,
     skipped: [],
     failed: [],
+    held: [],
   };
   let done: Set<string>;
   try {
@@ -94,9 +105,22 @@ async function dispatchOne(
   const pending = alerts.filter((alert) => !done.has(alert.key));
   summary.alreadySent = alerts.length - pending.length;
   if (!pending.length) return summary;
+  const { hold, ...sendOptions } = options;
+  if (hold) {
+    const addressed = pending.filter((alert) => alert.recipients.length);
+    summary.skipped = pending.filter((alert) => !alert.recipients.length).map((alert) => alert.key);
+    try {
+      await hold.hold(addressed, channel.name);
+      summary.held = addressed.map((alert) => alert.key);
+    } catch (error) {
+      const reason = `the alerts could not be held for the digest: ${reasonOf(error, 'hold')}`;
+      summary.failed = addressed.map((alert) => ({ key: alert.key, reason }));
+    }
+    return summary;
+  }
   let result: SendResult;
   try {
-    result = normalize(await channel.send(pending), pending, channel.name);
+    result = normalize(await channel.send(pending, sendOptions), pending, channel.name);
   } catch (error) {
     const reason = reasonOf(error, channel.name);
     result = { accepted: [], failed: pending.map((alert) => ({ key: alert.key, reason })), skipped: [] };
@@ -129,7 +153,14 @@ export async function dispatchAlerts(input: DispatchInput): Promise<DispatchSumm
     });
   }
   const channels = await Promise.all(
-    input.channels.map((channel) => dispatchOne(channel, input.alerts, input.ledger)),
+    input.channels.map((channel) =>
+      dispatchToChannel(
+        channel,
+        input.alerts,
+        input.ledger,
+        input.hold?.channels.has(channel.name) ? { hold: input.hold.into } : {},
+      ),
+    ),
   );
   const delivered = new Set(channels.flatMap((summary) => summary.sent));
   const retry = new Set(

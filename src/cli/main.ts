@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { LanyardError } from '../core/errors.ts';
 import { inert } from '../core/inert-text.ts';
+import { registerAlerts } from './commands/alerts.ts';
 import { registerChanges } from './commands/changes.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerFindings } from './commands/findings.ts';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerChanges(program);
   registerFindings(program);
   registerOutbox(program);
+  registerAlerts(program);
   registerServe(program);
   registerWorker(program);
   registerDemo(program);

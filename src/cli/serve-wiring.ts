@@ -4,6 +4,8 @@
 // then closes the store.
 import { once } from 'node:events';
 import pino from 'pino';
+import type { AlertChannel } from '../alerts/channel.ts';
+import type { AlertsConfig } from '../alerts/config.ts';
 import type { EventSink } from '../deliver/sink.ts';
 import { openJobs } from '../jobs/boss.ts';
 import { SCAN_QUEUE } from '../jobs/scan-queue.ts';
@@ -102,6 +104,8 @@ export async function runService(globals: GlobalOptions, options: ServiceOptions
         );
       }
       closers.push(await keepSchedules(store, jobs.boss, log));
+      // The serving process alone sends the digest: several workers would each send it.
+      if (monitoringWiring.alerts?.digest.enabled) closers.push(keepDigesting(store, monitoringWiring, log));
     }
 
     const worker = createScanWorker({
@@ -161,6 +165,48 @@ function keepDelivering(
         running = undefined;
       });
   }, DELIVERY_MS);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** How often the service looks whether the day's digest is due (it goes within this after `hourUtc`). */
+const DIGEST_CHECK_MS = 5 * 60_000;
+
+/** Sends the email channels' daily digest once it is due, checking every few minutes; returns what stops it. */
+function keepDigesting(
+  store: Store,
+  wiring: { channels: readonly AlertChannel[]; alerts?: AlertsConfig },
+  log: WorkerLog,
+): () => Promise<void> {
+  const monitoring = createMonitoringService({
+    store,
+    lastUse: store.lastUse,
+    now: Date.now,
+    channels: wiring.channels,
+    ...(wiring.alerts ? { alerts: wiring.alerts } : {}),
+  });
+  let running: Promise<unknown> | undefined;
+  const round = () => {
+    running ??= monitoring
+      .sendDigest()
+      .then((summaries) => {
+        for (const summary of summaries) {
+          if (summary.sent.length || summary.failed.length)
+            log.info(
+              { channel: summary.channel, sent: summary.sent.length, failed: summary.failed.length },
+              'daily digest',
+            );
+        }
+      })
+      .catch((error) => log.error({ err: error }, 'the daily digest failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  round();
+  const timer = setInterval(round, DIGEST_CHECK_MS);
   return async () => {
     clearInterval(timer);
     await running;

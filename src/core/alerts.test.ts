@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import {
   type AlertFinding,
   type AlertInput,
-  digest,
+  digestCutoff,
+  digestSubject,
   dueAlerts,
   expiryKey,
   findingKeyOf,
@@ -248,41 +249,37 @@ test('long names are shortened in the subject', () => {
   assert.ok(alert!.subject.length < 200);
 });
 
-test('digest: the last 24 hours of alerts, grouped per recipient, the unaddressed apart', () => {
-  const a = app(5);
-  const b = app(10, {
+test('the digest cuts at the last hourUtc at or before now, however late the round runs', () => {
+  const at = (iso: string) => digestCutoff(new Date(iso), 8).toISOString();
+  assert.equal(at('2026-11-01T07:59:59Z'), '2026-10-31T08:00:00.000Z');
+  assert.equal(at('2026-11-01T08:00:00Z'), '2026-11-01T08:00:00.000Z');
+  assert.equal(at('2026-11-01T23:30:00Z'), '2026-11-01T08:00:00.000Z');
+  assert.equal(digestCutoff(new Date('2026-11-01T00:00:00Z'), 0).toISOString(), '2026-11-01T00:00:00.000Z');
+});
+
+test("a digest's subject names the day of its cut and what it holds", () => {
+  const alerts = dueAlerts(input({ identities: [app(5), app(20, { objectId: 'later' })] }));
+  assert.equal(
+    digestSubject(new Date('2026-11-01T08:00:00Z'), alerts),
+    'Lanyard daily digest for 2026-11-01: 2 alerts: 2 credentials expiring',
+  );
+});
+
+test('alerts group per recipient address, an alert with several owners in each group', () => {
+  const shared = app(10, {
     objectId: 'b-obj',
     owners: [owner(), owner({ objectId: 'o2', userPrincipalName: 'bo@x.com' })],
   });
-  const c = app(3, { objectId: 'c-obj', owners: [] });
-  const today = dueAlerts(input({ identities: [a, b, c], integration: { id: 'int1', name: 'contoso' } }));
-  const yesterday = dueAlerts(
-    input({ identities: [app(20, { objectId: 'old' })], now: new Date(NOW.getTime() - 2 * 86_400_000) }),
+  const alerts = dueAlerts(
+    input({ identities: [app(5), shared, app(3, { objectId: 'c-obj', owners: [] })] }),
   );
-  const result = digest([...today, ...yesterday], new Date(NOW.getTime() + 3_600_000));
-  assert.equal(result.day, '2026-11-01');
-  assert.equal(result.alerts.length, 3);
   assert.deepEqual(
-    result.byRecipient.map((group) => [
-      group.recipient,
-      group.alerts.map((alert) => alert.identity.objectId),
-    ]),
+    groupByRecipient(alerts).map((group) => [group.recipient, group.alerts.map((a) => a.identity.objectId)]),
     [
       ['ana@contoso.com', ['app-obj', 'b-obj']],
       ['bo@x.com', ['b-obj']],
+      ['secops@contoso.com', ['c-obj']],
     ],
-  );
-  assert.match(
-    result.byRecipient[0]!.subject,
-    /daily digest for 2026-11-01: 2 alerts: 2 credentials expiring/,
-  );
-  assert.deepEqual(
-    result.unaddressed.map((alert) => alert.identity.objectId),
-    ['c-obj'],
-  );
-  assert.deepEqual(
-    groupByRecipient(today).map((group) => group.recipient),
-    ['ana@contoso.com', 'bo@x.com'],
   );
 });
 

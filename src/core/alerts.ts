@@ -300,7 +300,8 @@ function findingAlert(
 }
 
 /** Most severe first, then by key: the same input always gives the same order. */
-function byUrgency(a: Alert, b: Alert): number {
+/** Most severe first, then by key: the order alerts are shown in. */
+export function byUrgency(a: Alert, b: Alert): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
   );
@@ -357,17 +358,6 @@ export function groupByRecipient(alerts: readonly Alert[]): Array<{ recipient: s
   return [...groups.keys()].sort().map((recipient) => ({ recipient, alerts: groups.get(recipient)! }));
 }
 
-export interface Digest {
-  /** The UTC day the digest is for (the day of `now`'s last 24 hours end), YYYY-MM-DD. */
-  day: string;
-  /** Every alert of the window, most severe first. */
-  alerts: Alert[];
-  /** One entry per recipient address with that recipient's alerts. */
-  byRecipient: Array<{ recipient: string; subject: string; alerts: Alert[] }>;
-  /** Alerts with nobody to mail: for the webhook channels only. */
-  unaddressed: Alert[];
-}
-
 const DAY_MS = 86_400_000;
 
 /** Summary line of several alerts: "3 alerts: 2 credentials expiring, 1 finding". */
@@ -382,26 +372,17 @@ export function summarize(alerts: readonly Alert[]): string {
 }
 
 /**
- * The daily digest: the alerts found due in the 24 hours up to `now`, grouped per recipient (one mail each)
- * with the ones nobody can be mailed about apart.
+ * When the daily digest's round cuts: the last time it was `hourUtc` o'clock (UTC) at or before `now`. A round
+ * sends what was held before the cut, so one that runs late (the service was down at that hour) still sends the
+ * day's alerts, and alerts held after the cut wait for the next day's.
  */
-export function digest(alerts: readonly Alert[], now: Date): Digest {
-  const end = now.getTime();
-  const inWindow = alerts
-    .filter((alert) => {
-      const at = Date.parse(alert.at);
-      return at > end - DAY_MS && at <= end;
-    })
-    .sort(byUrgency);
-  const day = now.toISOString().slice(0, 10);
-  return {
-    day,
-    alerts: inWindow,
-    byRecipient: groupByRecipient(inWindow).map(({ recipient, alerts: mine }) => ({
-      recipient,
-      subject: `Lanyard daily digest for ${day}: ${summarize(mine)}`,
-      alerts: mine,
-    })),
-    unaddressed: inWindow.filter((alert) => alert.recipients.length === 0),
-  };
+export function digestCutoff(now: Date, hourUtc: number): Date {
+  const cut = new Date(now);
+  cut.setUTCHours(hourUtc, 0, 0, 0);
+  return cut.getTime() > now.getTime() ? new Date(cut.getTime() - DAY_MS) : cut;
+}
+
+/** The subject line of one recipient's (or one channel's) digest message for the day of the cut. */
+export function digestSubject(cutoff: Date, alerts: readonly Alert[]): string {
+  return `Lanyard daily digest for ${cutoff.toISOString().slice(0, 10)}: ${summarize(alerts)}`;
 }

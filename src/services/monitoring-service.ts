@@ -3,7 +3,9 @@
 // go to the owners through the alert channels (each once per channel, ever), and the outbox is delivered to the
 // sinks. A failing channel or sink only delays its own messages; nothing here fails the scan.
 import type { AlertChannel } from '../alerts/channel.ts';
-import { dispatchAlerts } from '../alerts/dispatch.ts';
+import { type AlertsConfig, digestChannelNames } from '../alerts/config.ts';
+import { sendDigest } from '../alerts/digest.ts';
+import { type ChannelSummary, dispatchAlerts } from '../alerts/dispatch.ts';
 import {
   type Alert,
   type AlertFinding,
@@ -29,14 +31,20 @@ import { createOutboxRelay, type SinkRound } from './outbox-relay.ts';
 export interface MonitoringDeps {
   store: Pick<
     Store,
-    'integrations' | 'scans' | 'inventory' | 'findings' | 'outbox' | 'alertLedger' | 'changes'
+    'integrations' | 'scans' | 'inventory' | 'findings' | 'outbox' | 'alertLedger' | 'alertHold' | 'changes'
   >;
   lastUse: LastUseSource;
   now: () => number;
   tiers?: TierOverrides;
   sinks?: readonly EventSink[];
   channels?: readonly AlertChannel[];
-  alerts?: { thresholds?: readonly number[]; fallbackEmails?: Record<string, string> };
+  alerts?: {
+    thresholds?: readonly number[];
+    fallbackEmails?: Record<string, string>;
+    /** With `channels`, which channels hold their alerts for the daily digest (config.ts). */
+    digest?: AlertsConfig['digest'];
+    channels?: AlertsConfig['channels'];
+  };
   /** Told what each delivery round did (the service's metrics). */
   onDeliveries?: (rounds: readonly SinkRound[]) => void;
 }
@@ -92,6 +100,10 @@ export function createMonitoringService(deps: MonitoringDeps) {
     },
   };
   const thresholds = alerts.thresholds ?? DEFAULT_THRESHOLDS;
+  const digest = alerts.digest?.enabled ? alerts.digest : undefined;
+  const digestChannels = new Set(
+    digest && alerts.channels ? digestChannelNames({ digest, channels: alerts.channels }) : [],
+  );
 
   function alertIntegration(integration: Integration): AlertInput['integration'] {
     const fallback = integration.alertEmail ?? alerts.fallbackEmails?.[integration.name] ?? null;
@@ -134,6 +146,7 @@ export function createMonitoringService(deps: MonitoringDeps) {
       alerts: [...due, ...findingAlerts.filter((alert) => alert.kind === 'finding')],
       channels,
       ledger: store.alertLedger(integration.id),
+      ...(digestChannels.size ? { hold: { into: store.alertHold, channels: digestChannels } } : {}),
     });
     for (const channel of summary.channels) {
       const [first] = channel.failed;
@@ -236,6 +249,22 @@ export function createMonitoringService(deps: MonitoringDeps) {
         deliveries,
         warnings,
       };
+    },
+
+    /**
+     * Sends the daily digest of the email channels that hold their alerts for it: what they held before the
+     * day's cut (`hourUtc`), or everything they hold with `immediately`. Nothing to do when the digest is off.
+     */
+    async sendDigest(options: { immediately?: boolean } = {}): Promise<ChannelSummary[]> {
+      if (!digest) return [];
+      return sendDigest({
+        channels: channels.filter((channel) => digestChannels.has(channel.name)),
+        hold: store.alertHold,
+        ledgerOf: (integrationId) => store.alertLedger(integrationId),
+        now: new Date(now()),
+        hourUtc: digest.hourUtc,
+        ...(options.immediately ? { immediately: true } : {}),
+      });
     },
 
     /**

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { stagingTables } from '../core/aspects.ts';
 import { InvalidInput, StoreLocked } from '../core/errors.ts';
+import { createAlertHold } from './alert-hold.ts';
 import { createAlertLedger } from './alert-ledger.ts';
 import { identifier } from './assemble-sql.ts';
 import { createChanges } from './changes.ts';
@@ -103,6 +104,7 @@ async function assemble(
     findings: createFindings(connection.db, guard),
     outbox: createOutbox(connection.db, guard),
     alertLedger: (integrationId) => createAlertLedger(connection.db, guard, integrationId),
+    alertHold: createAlertHold(connection.db, guard),
     executeRaw: createRawSql(connection, guard),
   };
 }

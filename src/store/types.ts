@@ -1,5 +1,6 @@
 // The store's public contract: what the services, the CLI and the server may call.
 
+import type { AlertHold } from '../alerts/hold.ts';
 import type { AlertLedger } from '../alerts/ledger.ts';
 import type { Grant } from '../core/access.ts';
 import type { AsOf } from '../core/as-of.ts';
@@ -201,6 +202,8 @@ export interface Store {
   outbox: OutboxStore;
   /** What each alert channel accepted for the integration, kept for good (alert-ledger.ts). */
   alertLedger(integrationId: string): AlertLedger;
+  /** Alerts email channels keep for the daily digest (alert-hold.ts). */
+  alertHold: AlertHold;
   /** When identities and credentials were last used, kept beyond Entra's retention (last-use.ts). */
   lastUse: LastUseSource & {
     /** Keeps each observation unless a later one is already kept. */

@@ -4,7 +4,13 @@
 // to nodemailer as addresses, never parsed from a display string.
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { type Alert, groupByRecipient, looksLikeAddress, summarize } from '../../core/alerts.ts';
+import {
+  type Alert,
+  digestSubject,
+  groupByRecipient,
+  looksLikeAddress,
+  summarize,
+} from '../../core/alerts.ts';
 import { InvalidInput } from '../../core/errors.ts';
 import { inert, inertShort } from '../../core/inert-text.ts';
 import {
@@ -70,9 +76,16 @@ const footer = (alerts: readonly Alert[]) => {
   );
 };
 
-/** The message for one recipient: all of their alerts, most severe first (as dueAlerts orders them). */
-export function emailMessage(recipient: string, alerts: readonly Alert[]): EmailMessage {
-  const subject = alerts.length === 1 ? `[Lanyard] ${alerts[0]!.subject}` : `[Lanyard] ${summarize(alerts)}`;
+/**
+ * The message for one recipient: all of their alerts, most severe first (as dueAlerts orders them); as the
+ * daily digest when `digestCutoff` is given.
+ */
+export function emailMessage(recipient: string, alerts: readonly Alert[], digestCutoff?: Date): EmailMessage {
+  const subject = digestCutoff
+    ? `[Lanyard] ${digestSubject(digestCutoff, alerts)}`
+    : alerts.length === 1
+      ? `[Lanyard] ${alerts[0]!.subject}`
+      : `[Lanyard] ${summarize(alerts)}`;
   const intro = `Lanyard has ${alerts.length === 1 ? 'an alert' : `${alerts.length} alerts`} about workload identities you are responsible for.`;
   const textParts = [intro, ''];
   const htmlParts = [
@@ -145,7 +158,7 @@ export function emailChannel(options: EmailChannelOptions): AlertChannel {
   const from = { name: options.fromName ?? 'Lanyard', address: options.from };
   return {
     name,
-    async send(alerts): Promise<SendResult> {
+    async send(alerts, sendOptions = {}): Promise<SendResult> {
       const result = emptyResult();
       const failedKeys = new Map<string, string>();
       for (const { recipient, alerts: mine } of groupByRecipient(alerts)) {
@@ -155,7 +168,7 @@ export function emailChannel(options: EmailChannelOptions): AlertChannel {
           for (const alert of mine) if (!failedKeys.has(alert.key)) failedKeys.set(alert.key, failure);
           continue;
         }
-        const message = emailMessage(recipient, mine);
+        const message = emailMessage(recipient, mine, sendOptions.digestCutoff);
         try {
           const info = await transport.sendMail({
             from,
