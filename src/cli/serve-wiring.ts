@@ -77,8 +77,9 @@ export async function runService(globals: GlobalOptions, options: ServiceOptions
     }
     const metrics = createMetrics({ backlog: () => store.outbox.backlog() });
 
-    if (options.role === 'serve') {
-      // Bound before any job is taken, so a port in use fails the start, not a scan.
+    // Bound before any job is taken, so a port in use fails the start, not a scan. A worker listens only when
+    // given a port: several on one machine would otherwise fight over the default one.
+    if (options.role === 'serve' || options.port !== undefined) {
       const health = createHealthCheck({
         storeKind: store.kind,
         integrations: () => integrationStatus(store),
@@ -96,13 +97,17 @@ export async function runService(globals: GlobalOptions, options: ServiceOptions
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       log.info({ url, store: store.kind, concurrency: options.concurrency }, 'listening');
       say(
-        `lanyard serve: ${url}/healthz and ${url}/metrics, ${store.kind === 'pglite' ? 'embedded database' : 'PostgreSQL'}, ${options.concurrency} scan(s) at a time`,
+        options.role === 'serve'
+          ? `lanyard serve: ${url}/healthz and ${url}/metrics, ${store.kind === 'pglite' ? 'embedded database' : 'PostgreSQL'}, ${options.concurrency} scan(s) at a time`
+          : `lanyard worker: ${url}/healthz and ${url}/metrics`,
       );
       if (!isLoopback(host)) {
         say(
           `warning: listening on ${host}, which other machines may reach; /healthz and /metrics still answer only requests from this machine, and there is no authenticated API yet`,
         );
       }
+    }
+    if (options.role === 'serve') {
       closers.push(await keepSchedules(store, jobs.boss, log));
       // The serving process alone sends the digest: several workers would each send it.
       if (monitoringWiring.alerts?.digest.enabled) closers.push(keepDigesting(store, monitoringWiring, log));

@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import pg from 'pg';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
 import type { HealthReport } from '../../src/server/health.ts';
 import { emulatorIntegrationArgs } from '../services/emulator-integration.ts';
 import { builtCli } from '../support/built-cli.ts';
-import { seedPgliteDir } from '../support/databases.ts';
+import { seedPgliteDir, TEST_DATABASE_URL } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let emulator: RunningEmulator;
@@ -48,7 +49,10 @@ test('help, bad options, a bad cron and worker on the embedded database are answ
       ['serve', '--help'],
       ['--host', '--port', '--concurrency'],
     ],
-    [['worker', '--help'], ['--concurrency']],
+    [
+      ['worker', '--help'],
+      ['--concurrency', '--port'],
+    ],
     [
       ['integration', 'run', '--help'],
       ['--full', '--wait', '--json'],
@@ -163,4 +167,54 @@ test('serve takes the queued Run Now, reports the scan on /healthz and /metrics,
   assert.equal(existsSync(join(home, 'data.lock')), false, 'the embedded database was released');
   // The next command opens the store at once.
   await cli(['integration', 'list']);
+});
+
+test('a worker given --port reports the scans it ran on its own /healthz and /metrics (PostgreSQL)', async () => {
+  const { bin } = await builtCli();
+  const database = `lanyard_worker_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database "${database}"`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${database}`;
+  const onServer = { ...env(), LANYARD_DATABASE_URL: url.toString() };
+  const child = spawn(process.execPath, [bin, 'worker', '--port', '0'], {
+    env: { ...process.env, ...onServer },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let stderr = '';
+  child.stdout.resume();
+  const lines = createInterface({ input: child.stderr });
+  lines.on('line', (line) => {
+    stderr += `${line}\n`;
+  });
+  try {
+    const created = await runCli(emulatorIntegrationArgs(emulator, 'prod'), onServer);
+    assert.equal(created.code, 0, created.stderr);
+    // The address comes first; the worker takes jobs once it says so.
+    const base = await new Promise<string>((resolve, reject) => {
+      let address: string | undefined;
+      lines.on('line', (line) => {
+        address ??= /^lanyard worker: (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(line)?.[1];
+        if (address && /^lanyard worker: taking scan jobs/.test(line)) resolve(address);
+      });
+      exited.then(() => reject(new Error(`worker ended: ${stderr}`)));
+    });
+    const waited = await runCli(['integration', 'run', 'prod', '--wait'], onServer);
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.match(waited.stdout, /^scan \d+ succeeded/);
+    const report = (await (await fetch(`${base}/healthz`)).json()) as HealthReport;
+    assert.equal(report.store.kind, 'postgres');
+    assert.equal(report.integrations[0]?.lastScan?.status, 'succeeded');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /^lanyard_scans_total\{integration="prod",status="succeeded"\} 1$/m);
+    assert.equal((await fetch(`${base}/api`)).status, 401);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await admin.query(`drop database if exists "${database}" with (force)`);
+    await admin.end();
+  }
+  assert.match(stderr, /\nstopped\n$/);
 });

@@ -45,11 +45,15 @@ export function registerServe(program: Command): void {
 export function registerWorker(program: Command): void {
   program
     .command('worker')
-    .description(
-      'take scan jobs from a shared PostgreSQL (scale-out beside `lanyard serve`); no HTTP, no schedules',
-    )
+    .description('take scan jobs from a shared PostgreSQL (scale-out beside `lanyard serve`); no schedules')
     .option('--concurrency <n>', 'scans this process runs at once', positiveInteger('--concurrency', 64), 1)
-    .action(async (options: { concurrency: number }) => {
+    .option('--port <port>', 'serve /healthz and /metrics on this port (default: no HTTP)', port)
+    .option(
+      '--host <address>',
+      'address for --port to listen on (anything but loopback is reachable from the network)',
+      '127.0.0.1',
+    )
+    .action(async (options: { concurrency: number; port?: number; host: string }) => {
       const globals = program.opts<GlobalOptions>();
       if (!(globals.database ?? process.env.LANYARD_DATABASE_URL)) {
         throw new InvalidInput(
