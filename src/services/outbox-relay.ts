@@ -2,10 +2,10 @@
 // deletes them (accepted) or schedules them again with backoff (failed). A sink that is down only delays its
 // own events; the others keep flowing. Nothing is removed before the sink accepted it.
 import { backoff, DeliveryFailed, type EventSink } from '../deliver/sink.ts';
-import type { OutboxStore } from '../store/outbox.ts';
+import type { ClaimedEvent, OutboxStore } from '../store/outbox.ts';
 
 export interface RelayDeps {
-  outbox: Pick<OutboxStore, 'claim' | 'delivered' | 'failed'>;
+  outbox: Pick<OutboxStore, 'claim' | 'delivered' | 'failed' | 'release'>;
   sinks: readonly EventSink[];
   now: () => Date;
   /** Events per delivery (default 500: one HEC request or syslog write of a few hundred KB). */
@@ -25,6 +25,15 @@ export interface SinkRound {
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/**
+ * A promise awaited later, after other awaits: marked handled now, so a rejection meanwhile is not an
+ * unhandled one (which ends the process); awaiting it still throws.
+ */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 export function createOutboxRelay({
   outbox,
   sinks,
@@ -34,65 +43,89 @@ export function createOutboxRelay({
   retry = { baseMs: 1_000, maxMs: 300_000 },
   random = Math.random,
 }: RelayDeps) {
-  /** One batch for one sink, of events after `afterId` (the last one a round of this drain went past). */
-  async function deliverBatch(sink: EventSink, afterId = 0): Promise<SinkRound & { lastId?: number }> {
-    const claimed = await outbox.claim(sink.name, batchSize, now(), leaseMs, afterId);
-    if (!claimed.length) return { sink: sink.name, delivered: 0, failed: 0 };
-    const lastId = claimed[claimed.length - 1]!.outboxId;
+  /**
+   * A batch the sink refused or failed: what it accepted of it goes, the rest waits with backoff (the longer
+   * of the sink's Retry-After and ours; a refusal that will not pass waits the longest).
+   */
+  async function settleFailure(sink: EventSink, claimed: readonly ClaimedEvent[], error: unknown) {
+    const accepted = new Set(error instanceof DeliveryFailed ? error.delivered : []);
+    const done = claimed.filter((c) => accepted.has(c.event.id));
+    const left = claimed.filter((c) => !accepted.has(c.event.id));
+    await outbox.delivered(
+      sink.name,
+      done.map((c) => c.outboxId),
+    );
+    const attempts = Math.max(...left.map((c) => c.attempts)) + 1;
+    const wait = Math.max(
+      backoff(attempts, retry, random),
+      error instanceof DeliveryFailed ? (error.retryAfterMs ?? 0) : 0,
+      error instanceof DeliveryFailed && !error.retryable ? retry.maxMs : 0,
+    );
+    await outbox.failed(
+      sink.name,
+      left.map((c) => c.outboxId),
+      new Date(now().getTime() + wait),
+      describe(error),
+    );
+    return { delivered: done.length, failed: left.length, error: describe(error) };
+  }
+
+  /**
+   * Delivers one sink's due events batch after batch until none is left or one fails. The next batch is
+   * claimed while the current one travels, and the current one's rows are deleted while the next travels: the
+   * sink still receives them one batch after another, in order, but the database work hides behind the network.
+   */
+  async function drainSink(sink: EventSink): Promise<SinkRound> {
+    const total: SinkRound = { sink: sink.name, delivered: 0, failed: 0 };
+    const claim = (afterId: number) => observed(outbox.claim(sink.name, batchSize, now(), leaseMs, afterId));
+    let next = claim(0);
+    let recording: Promise<void> = Promise.resolve();
     try {
-      await sink.deliver(claimed.map((c) => c.event));
-      await outbox.delivered(
-        sink.name,
-        claimed.map((c) => c.outboxId),
-      );
-      return { sink: sink.name, delivered: claimed.length, failed: 0, lastId };
-    } catch (error) {
-      const accepted = new Set(error instanceof DeliveryFailed ? error.delivered : []);
-      const done = claimed.filter((c) => accepted.has(c.event.id));
-      const left = claimed.filter((c) => !accepted.has(c.event.id));
-      await outbox.delivered(
-        sink.name,
-        done.map((c) => c.outboxId),
-      );
-      // A refusal that retrying cannot fix (a bad token) still waits and retries: the user may fix the
-      // configuration, and dropping events is the one thing the outbox never does.
-      const attempts = Math.max(...left.map((c) => c.attempts)) + 1;
-      const wait = Math.max(
-        backoff(attempts, retry, random),
-        error instanceof DeliveryFailed ? (error.retryAfterMs ?? 0) : 0,
-        error instanceof DeliveryFailed && !error.retryable ? retry.maxMs : 0,
-      );
-      await outbox.failed(
-        sink.name,
-        left.map((c) => c.outboxId),
-        new Date(now().getTime() + wait),
-        describe(error),
-      );
-      return { sink: sink.name, delivered: done.length, failed: left.length, error: describe(error) };
+      for (;;) {
+        const claimed = await next;
+        if (!claimed.length) return total;
+        const full = claimed.length === batchSize;
+        next = full ? claim(claimed[claimed.length - 1]!.outboxId) : Promise.resolve([]);
+        try {
+          await sink.deliver(claimed.map((c) => c.event));
+        } catch (error) {
+          await recording;
+          const settled = await settleFailure(sink, claimed, error);
+          total.delivered += settled.delivered;
+          total.failed += settled.failed;
+          total.error = settled.error;
+          // The batch claimed behind it goes back, due at once: the failed batch, waiting for its retry,
+          // keeps any relay from taking it first (claim), so the order holds.
+          const behind = await next;
+          next = Promise.resolve([]);
+          await outbox.release(
+            sink.name,
+            behind.map((c) => c.outboxId),
+          );
+          return total;
+        }
+        await recording;
+        recording = observed(
+          outbox.delivered(
+            sink.name,
+            claimed.map((c) => c.outboxId),
+          ),
+        );
+        total.delivered += claimed.length;
+        if (!full) return total;
+      }
+    } finally {
+      // Whatever ended the loop, no write is left running behind it.
+      await Promise.allSettled([recording, next]);
+      await recording;
     }
   }
 
   return {
-    deliverBatch: (sink: EventSink) => deliverBatch(sink),
     /**
      * Delivers until every sink has nothing due or failed once this round: the backlog of a sink that works
      * drains in one call, a sink that fails is left for its retry time.
      */
-    async drain(): Promise<SinkRound[]> {
-      return Promise.all(
-        sinks.map(async (sink) => {
-          const total: SinkRound = { sink: sink.name, delivered: 0, failed: 0 };
-          let afterId = 0;
-          for (;;) {
-            const round = await deliverBatch(sink, afterId);
-            afterId = round.lastId ?? afterId;
-            total.delivered += round.delivered;
-            total.failed += round.failed;
-            if (round.error) total.error = round.error;
-            if (round.failed || round.delivered < batchSize) return total;
-          }
-        }),
-      );
-    },
+    drain: (): Promise<SinkRound[]> => Promise.all(sinks.map(drainSink)),
   };
 }

@@ -31,11 +31,14 @@ export interface OutboxStore {
    * Claims up to `limit` due events of a sink for `leaseMs`, oldest first; none while a failed batch of the sink
    * waits for its retry, so a sink that is down is not hammered with newer events and receives them in order.
    * `afterId` skips what the caller already went past (the rows it deleted stay in the index until vacuumed, and
-   * a long backlog would otherwise be walked from its start on every claim).
+   * a long backlog would otherwise be walked from its start on every claim); its own batch in flight up to there,
+   * a retried one leased like a failed one waiting, does not hold the next claim back.
    */
   claim(sink: string, limit: number, now: Date, leaseMs: number, afterId?: number): Promise<ClaimedEvent[]>;
   /** The sink accepted them: nothing left to do. */
   delivered(sink: string, outboxIds: readonly number[]): Promise<void>;
+  /** Claimed but not sent (the batch before them failed): due again at once, attempts unchanged. */
+  release(sink: string, outboxIds: readonly number[]): Promise<void>;
   /** The sink refused or failed: try again at `retryAt`, keeping why. */
   failed(sink: string, outboxIds: readonly number[], retryAt: Date, error: string): Promise<void>;
   backlog(): Promise<OutboxBacklog[]>;
@@ -85,7 +88,7 @@ export function createOutbox(db: Executor, guard: () => void): OutboxStore {
               where sink = ${sink} and outbox_id > ${afterId}
                 and next_attempt_at <= ${now.toISOString()}::timestamptz
                 and not exists (select 1 from outbox_pending w where w.sink = ${sink} and w.attempts > 0
-                  and w.next_attempt_at > ${now.toISOString()}::timestamptz)
+                  and w.outbox_id > ${afterId} and w.next_attempt_at > ${now.toISOString()}::timestamptz)
               order by outbox_id limit ${limit}
               for update skip locked
             ), claimed as (
@@ -109,6 +112,15 @@ export function createOutbox(db: Executor, guard: () => void): OutboxStore {
       if (!outboxIds.length) return;
       await db.execute(sql`
         delete from outbox_pending where sink = ${sink}
+          and outbox_id in (select jsonb_array_elements_text(${JSON.stringify(outboxIds)}::jsonb)::bigint)`);
+    },
+
+    async release(sink, outboxIds) {
+      guard();
+      if (!outboxIds.length) return;
+      await db.execute(sql`
+        update outbox_pending set next_attempt_at = to_timestamp(0)
+        where sink = ${sink}
           and outbox_id in (select jsonb_array_elements_text(${JSON.stringify(outboxIds)}::jsonb)::bigint)`);
     },
 

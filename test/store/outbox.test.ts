@@ -90,6 +90,56 @@ forEachDatabase('outbox', (database) => {
     assert.equal((await store.outbox.recorded(ids)).size, 0);
   });
 
+  test('a sink failing mid-backlog: the batch claimed behind the failed one goes back, and all arrive in order', async () => {
+    const name = `hec-${randomUUID()}`;
+    const events = Array.from({ length: 250 }, (_, n) => event(n));
+    await store.outbox.enqueue(events, [name]);
+    const received: string[] = [];
+    let calls = 0;
+    const sink: EventSink = {
+      name,
+      async deliver(batch) {
+        calls++;
+        // The second batch fails after the sink took its first 10 events.
+        if (calls === 2) {
+          received.push(...batch.slice(0, 10).map((e) => e.id));
+          throw new DeliveryFailed('connection reset', {
+            retryable: true,
+            delivered: batch.slice(0, 10).map((e) => e.id),
+          });
+        }
+        received.push(...batch.map((e) => e.id));
+      },
+    };
+    let clock = new Date('2026-11-01T00:00:00Z');
+    const relay = createOutboxRelay({
+      outbox: store.outbox,
+      sinks: [sink],
+      now: () => clock,
+      batchSize: 100,
+      random: () => 0.5,
+    });
+    const [first] = await relay.drain();
+    assert.deepEqual(first, { sink: name, delivered: 110, failed: 90, error: 'connection reset' });
+    // The third batch had been claimed while the second travelled: it is back, not leased for a minute, but
+    // waits behind the failed batch's retry time like everything else.
+    assert.deepEqual(
+      await store.outbox.claim(name, 500, clock, 60_000),
+      [],
+      'nothing overtakes the failed batch',
+    );
+    // Past the failed batch's retry time (about a second), well within the lease (a minute).
+    clock = new Date(clock.getTime() + 30_000);
+    const [second] = await relay.drain();
+    assert.equal(second!.delivered, 140);
+    assert.deepEqual(
+      received,
+      events.map((e) => e.id),
+      'every event once, in order',
+    );
+    assert.ok(!(await store.outbox.backlog()).some((b) => b.sink === name));
+  });
+
   test('a relay that dies after claiming leaves the events to go again, with the same ids, once the lease ends', async () => {
     const sink = `webhook-${randomUUID()}`;
     const events = [event(1), event(2)];
