@@ -44,6 +44,8 @@ export interface StartEmulatorOptions {
     size?: TenantSize;
     licence?: TenantLicence;
     resourceAppRoles?: boolean;
+    /** Microsoft Entra Workload ID Premium (Entra ID Protection's risk APIs); default true as in generateTenant. */
+    workloadIdentitiesPremium?: boolean;
   }>;
   /** Epoch ms the emulated clock (and the generated tenants' dates) start at; default now. */
   now?: number;
@@ -116,6 +118,10 @@ export const SCANNER_GRAPH_ROLES = [
   'AuditLog.Read.All',
   // Eligible (PIM) directory roles: no Directory.* permission reads them.
   'RoleManagement.Read.Directory',
+  // Conditional Access policies and Entra ID Protection's risk (optional parts; README, permissions).
+  'Policy.Read.All',
+  'IdentityRiskyServicePrincipal.Read.All',
+  'IdentityRiskEvent.Read.All',
 ];
 
 /** A secret in Entra's shape: three characters, a digit, `Q~`, then 34 more (40 in all). */

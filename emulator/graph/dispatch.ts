@@ -25,6 +25,11 @@ import {
 import { getByIds, getFederatedIdentityCredential, getObject, getOrganization } from './object-routes.ts';
 import type { Pager } from './paging.ts';
 import { assertAllowed } from './permissions.ts';
+import {
+  listConditionalAccessPolicies,
+  listRiskDetections,
+  listRiskyServicePrincipals,
+} from './protection-routes.ts';
 import { type ParsedQuery, parseQuery } from './query.ts';
 import type { GraphLimits, ReadContext, ReadResult } from './read-context.ts';
 import type { GraphReadings } from './readings.ts';
@@ -103,6 +108,12 @@ function execute(route: Route, x: ReadContext): ReadResult {
       return listSignIns(x, route.id);
     case 'directoryAudits':
       return listDirectoryAudits(x, route.id);
+    case 'conditionalAccessPolicies':
+      return listConditionalAccessPolicies(x, route.id);
+    case 'riskyServicePrincipals':
+      return listRiskyServicePrincipals(x, route.id);
+    case 'servicePrincipalRiskDetections':
+      return listRiskDetections(x, route.id);
     case 'delta':
       return deltaCollection(x, COLLECTIONS[route.collection]);
   }

@@ -1,6 +1,7 @@
 // Which application permissions (the token's `roles`) allow each route, least privileged first, as the
 // permission tables of Graph's API reference list them for application access.
 import { graphErrors } from './errors.ts';
+import { protectionErrors } from './protection-routes.ts';
 import type { Route } from './routes.ts';
 
 const APPLICATIONS = [
@@ -58,6 +59,16 @@ const AUDIT_LOGS_ALSO = ['Directory.Read.All', 'Directory.ReadWrite.All'] as con
 /** auditLogs/signIns: AuditLog.Read.All (signin-list; older pages also asked for Directory.Read.All). */
 const SIGN_IN_LOGS = ['AuditLog.Read.All'] as const;
 
+/** Conditional Access policies: Policy.Read.All, no higher one listed (conditionalaccessroot-list-policies). */
+const CONDITIONAL_ACCESS = ['Policy.Read.All'] as const;
+/** riskyServicePrincipal list (identityprotectionroot-list-riskyserviceprincipals). */
+const RISKY_SERVICE_PRINCIPALS = [
+  'IdentityRiskyServicePrincipal.Read.All',
+  'IdentityRiskyServicePrincipal.ReadWrite.All',
+] as const;
+/** servicePrincipalRiskDetection list: IdentityRiskEvent.Read.All (identityprotectionroot-list-serviceprincipalriskdetections). */
+const RISK_EVENTS = ['IdentityRiskEvent.Read.All'] as const;
+
 /** Whether the caller may read objects of this type in full where a directoryObject collection holds them. */
 export function mayReadType(type: 'user' | 'servicePrincipal' | 'application', roles: readonly string[]) {
   const allowing: readonly string[] = type === 'user' ? USERS : APPLICATIONS;
@@ -89,6 +100,12 @@ export function rolesAllowing(route: Route): readonly string[] {
       return SIGN_IN_LOGS;
     case 'directoryAudits':
       return AUDIT_LOGS;
+    case 'conditionalAccessPolicies':
+      return CONDITIONAL_ACCESS;
+    case 'riskyServicePrincipals':
+      return RISKY_SERVICE_PRINCIPALS;
+    case 'servicePrincipalRiskDetections':
+      return RISK_EVENTS;
     default:
       return route.collection === 'users' ? USERS : APPLICATIONS;
   }
@@ -96,8 +113,13 @@ export function rolesAllowing(route: Route): readonly string[] {
 
 export function assertAllowed(route: Route, roles: readonly string[]): void {
   const allowing = rolesAllowing(route);
-  if (allowing.length > 0 && !allowing.some((r) => roles.includes(r)))
+  if (allowing.length > 0 && !allowing.some((r) => roles.includes(r))) {
+    // These workloads answer in their own words, not the directory's Authorization_RequestDenied.
+    if (route.kind === 'conditionalAccessPolicies') throw protectionErrors.conditionalAccessScopeMissing();
+    if (route.kind === 'riskyServicePrincipals' || route.kind === 'servicePrincipalRiskDetections')
+      throw protectionErrors.identityProtectionScopeMissing();
     throw graphErrors.insufficientPrivileges();
+  }
   if (route.kind === 'directoryAudits' && !AUDIT_LOGS_ALSO.some((r) => roles.includes(r)))
     throw graphErrors.insufficientPrivileges();
 }

@@ -32,7 +32,12 @@ export type Route =
   | { kind: 'signInActivities'; report: 'servicePrincipal' | 'appCredential'; id?: string }
   | { kind: 'signIns'; id?: string }
   /** `auditLogs/directoryAudits`: the directory audit log (facts §6.4). */
-  | { kind: 'directoryAudits'; id?: string };
+  | { kind: 'directoryAudits'; id?: string }
+  /** `identity/conditionalAccess/policies`. */
+  | { kind: 'conditionalAccessPolicies'; id?: string }
+  /** `identityProtection/riskyServicePrincipals` and `identityProtection/servicePrincipalRiskDetections`. */
+  | { kind: 'riskyServicePrincipals'; id?: string }
+  | { kind: 'servicePrincipalRiskDetections'; id?: string };
 
 /** `/delta` is a shortcut for the fully qualified `/microsoft.graph.delta` that SDKs send (delta overview). */
 const DELTA_SEGMENT = /^(microsoft\.graph\.)?delta(\(\))?$/i;
@@ -99,6 +104,28 @@ function matchAccessRoute(lower: string, rest: readonly string[], version: Graph
           : null;
     if (!report || version !== 'beta' || rest.length > 2) throw graphErrors.segmentNotFound(rest[0] ?? lower);
     return { kind: 'signInActivities', report, ...id(1) };
+  }
+  if (lower === 'identity') {
+    if (
+      rest[0]?.toLowerCase() !== 'conditionalaccess' ||
+      rest[1]?.toLowerCase() !== 'policies' ||
+      rest.length > 3
+    )
+      throw graphErrors.segmentNotFound(
+        rest[rest[0]?.toLowerCase() === 'conditionalaccess' ? 1 : 0] ?? lower,
+      );
+    return { kind: 'conditionalAccessPolicies', ...id(2) };
+  }
+  if (lower === 'identityprotection') {
+    const what = rest[0]?.toLowerCase();
+    const kind =
+      what === 'riskyserviceprincipals'
+        ? 'riskyServicePrincipals'
+        : what === 'serviceprincipalriskdetections'
+          ? 'servicePrincipalRiskDetections'
+          : null;
+    if (!kind || rest.length > 2) throw graphErrors.segmentNotFound(rest[0] ?? lower);
+    return { kind, ...id(1) };
   }
   if (lower === 'auditlogs') {
     const what = rest[0]?.toLowerCase();

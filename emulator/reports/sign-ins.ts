@@ -122,7 +122,7 @@ export function signInEntries(
       success: e.errorCode === 0,
       errorCode: e.errorCode,
       // Documentation range (RFC 5737 TEST-NET-3): an address no real caller has.
-      ip: `203.0.113.${(e.seq % 254) + 1}`,
+      ip: e.ip ?? `203.0.113.${(e.seq % 254) + 1}`,
     });
   }
   const byAppId = tenantIndexes(tenant).servicePrincipals;

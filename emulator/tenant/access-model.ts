@@ -92,6 +92,8 @@ export interface SignInEvent {
   resourceAppId: string;
   /** 0 on success, else the AADSTS code. */
   errorCode: number;
+  /** The caller's address; absent: a TEST-NET-3 address derived from `seq` (reports/sign-ins.ts). */
+  ip?: string;
 }
 
 export interface TenantAccess {

@@ -15,6 +15,8 @@ import { MICROSOFT_GRAPH_APP_ID, type TenantState } from './model.ts';
 const NOW = Date.UTC(2026, 2, 1, 9, 30, 0);
 const DAY = 86_400_000;
 
+const ADDED_LATER = new Set(['IdentityRiskEvent.Read.All', 'IdentityRiskyServicePrincipal.Read.All']);
+
 /** The objects generateTenant made before access existed, serialised as they were then. */
 function existingObjects(t: TenantState): string {
   return JSON.stringify({
@@ -22,9 +24,21 @@ function existingObjects(t: TenantState): string {
     displayName: t.displayName,
     defaultDomain: t.defaultDomain,
     size: t.size,
-    users: [...t.users.values()],
+    // A user's mail is taken from his index, not drawn (generate.ts mailOf): as it was then, the UPN.
+    users: [...t.users.values()].map((u) => ({ ...u, mail: u.userPrincipalName })),
     applications: [...t.applications.values()],
-    servicePrincipals: [...t.servicePrincipals.values()],
+    // Microsoft Graph's app roles grew two ID Protection permissions since (a catalogue entry, not a draw).
+    servicePrincipals: [...t.servicePrincipals.values()].map((sp) =>
+      sp.object.appId === MICROSOFT_GRAPH_APP_ID
+        ? {
+            ...sp,
+            object: {
+              ...sp.object,
+              appRoles: sp.object.appRoles?.filter((role) => !ADDED_LATER.has(role.value ?? '')),
+            },
+          }
+        : sp,
+    ),
     secrets: t.secrets,
     certificates: t.certificates,
   });

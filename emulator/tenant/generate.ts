@@ -24,6 +24,7 @@ import {
   pickGraphRoles,
   SP_CREDENTIAL_RATE,
 } from './principal-sets.ts';
+import { generateProtection } from './protection.ts';
 import { createRandom, DAY, isoSeconds, type Random } from './random.ts';
 import { AZURE_REGIONS, JOB_TITLES, TENANT_NAMES } from './vocabulary.ts';
 import { buildApplication, buildServicePrincipal, buildUser, INTEGRATED_APP_TAGS } from './wire-objects.ts';
@@ -40,6 +41,11 @@ export interface GenerateTenantOptions {
   hostileNames?: boolean;
   /** Entra ID licence; default 'p2'. 'none' makes the sign-in reports and logs answer 403. */
   licence?: TenantLicence;
+  /**
+   * Microsoft Entra Workload ID Premium; default true, so the demo shows ID Protection's risk. false makes the
+   * risky service principal and risk detection lists answer 403, as Graph does for an unlicensed tenant.
+   */
+  workloadIdentitiesPremium?: boolean;
   /**
    * Give Exchange Online its full_access_as_app app role and assign it to a few service principals. Off by
    * default: it changes the Exchange Online principal, an object existing tenants already hold.
@@ -121,6 +127,8 @@ export function generateTenant(options: GenerateTenantOptions): TenantState {
     now,
     resourceAppRoles: options.resourceAppRoles ?? false,
   });
+  tenant.workloadIdentitiesPremium = options.workloadIdentitiesPremium ?? true;
+  tenant.protection = generateProtection(tenant, { seed: options.seed, now });
   return tenant;
 }
 
@@ -140,6 +148,7 @@ function generateUsers(rng: Random, now: number, count: number, domain: string):
         givenName,
         surname,
         userPrincipalName: upn,
+        mail: mailOf(i, upn),
         jobTitle: rng.chance(0.8) ? rng.pick(JOB_TITLES) : null,
         accountEnabled: !rng.chance(0.05),
         createdDateTime: isoSeconds(rng.timeBetween(now - 6 * 365 * DAY, now - DAY)),
@@ -147,6 +156,17 @@ function generateUsers(rng: Random, now: number, count: number, domain: string):
     );
   }
   return users;
+}
+
+/**
+ * A user's `mail`: mostly the UPN, as Entra sets it for a licensed mailbox; every ninth user has none (no mailbox:
+ * an unlicensed or admin-only account), and every seventh another address than the UPN (a mail alias). Taken from
+ * the index, not the random stream, so every other generated value stays what it was for a seed.
+ */
+function mailOf(index: number, upn: string): string | null {
+  if (index % 9 === 4) return null;
+  if (index % 7 === 3) return `mail.${upn}`;
+  return upn;
 }
 
 /** Indices that get a rare feature: ~`rate` of `n`, and at least one once `n` reaches `minN`. */

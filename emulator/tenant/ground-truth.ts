@@ -67,6 +67,8 @@ export interface GroundTruthUser {
   userPrincipalName: string;
   displayName: string;
   accountEnabled: boolean;
+  /** The mailbox address; null for a user without one. */
+  mail: string | null;
 }
 
 export interface GroundTruth {
@@ -166,6 +168,7 @@ export function groundTruth(tenant: TenantState): GroundTruth {
   const users: GroundTruthUser[] = [...tenant.users.values()].map((u) => ({
     id: u.id!,
     userPrincipalName: u.userPrincipalName ?? '',
+    mail: u.mail ?? null,
     displayName: u.displayName ?? '',
     accountEnabled: u.accountEnabled !== false,
   }));

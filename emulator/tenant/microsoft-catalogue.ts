@@ -99,6 +99,16 @@ export const GRAPH_APP_ROLES: readonly GraphPermission[] = [
     displayName: 'Read all group memberships',
   },
   {
+    value: 'IdentityRiskEvent.Read.All',
+    id: '6e472fd1-ad78-48da-a0f0-97ab2c6b769e',
+    displayName: 'Read all identity risk event information',
+  },
+  {
+    value: 'IdentityRiskyServicePrincipal.Read.All',
+    id: '4ac0bcad-eaf8-4312-8b92-d8bd76c9b54d',
+    displayName: 'Read all identity risky service principal information',
+  },
+  {
     value: 'IdentityRiskyUser.Read.All',
     id: 'dc5007c0-2d7d-4c42-879c-2dab87571379',
     displayName: 'Read all identity risky user information',

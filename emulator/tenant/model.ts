@@ -8,6 +8,7 @@ import type {
 } from '@microsoft/microsoft-graph-types';
 import type { TenantAccess, TenantLicence } from './access-model.ts';
 import type { ChangeLog } from './changes.ts';
+import type { TenantProtection } from './protection.ts';
 
 /** Tenant size drives Graph's RU budget per app+tenant: S 3,500 / M 5,000 / L 8,000 per 10 s. */
 export type TenantSize = 'small' | 'medium' | 'large';
@@ -62,6 +63,13 @@ export interface TenantState {
   certificates: CertificateMaterial[];
   /** Entra ID licence: gates the sign-in reports and logs (facts §6.2, §6.3). Unset means 'p2'. */
   licence?: TenantLicence;
+  /**
+   * Microsoft Entra Workload ID Premium: gates Entra ID Protection's risky service principals and detections
+   * (riskyServicePrincipal, servicePrincipalRiskDetection API pages). Unset means unlicensed.
+   */
+  workloadIdentitiesPremium?: boolean;
+  /** Conditional Access policies and ID Protection's risk (tenant/protection.ts); unset means none. */
+  protection?: TenantProtection;
   /** Grants, directory roles and sign-in history (tenant/access-model.ts); unset means none. */
   access?: TenantAccess;
   /**

@@ -165,3 +165,86 @@ export function generateSignInHistory(
     errorCode: d.errorCode,
   }));
 }
+
+/** AADSTS7000215: an invalid client secret was provided (a guessed, stale or mistyped secret). */
+const INVALID_SECRET = 7000215;
+/** Failures of the burst, and how far apart: 12 within 3 minutes, past a 10-in-10-minutes rule. */
+const BURST_FAILURES = 12;
+const BURST_EVERY_MS = 15_000;
+
+export interface SuspiciousSignInsPlayed {
+  /** Each application that signed in from a range its history never used, and the address. */
+  newRange: { appId: string; displayName: string; ip: string }[];
+  /** Each application that failed to sign in many times within minutes. */
+  burst: { appId: string; displayName: string; failures: number }[];
+}
+
+/**
+ * Sign-ins that should look suspicious to a watcher that has seen this tenant before, recorded into the history as
+ * Entra would log them, minutes before `now`: two own applications with a recent successful sign-in (so they have
+ * a usual range, TEST-NET-3) sign in from a range they never used (TEST-NET-2, RFC 5737; and the IPv6
+ * documentation prefix, RFC 3849), and a third fails 12 times within 3 minutes. Deterministic: the applications
+ * are the first such by appId, addresses and times follow from them and `now`.
+ */
+export function playSuspiciousSignIns(tenant: TenantState, now: number): SuspiciousSignInsPlayed {
+  const access = tenant.access;
+  const played: SuspiciousSignInsPlayed = { newRange: [], burst: [] };
+  if (!access) return played;
+  const history = access.signInHistory;
+  const lastSuccess = new Map<string, SignInEvent>();
+  for (const e of history) {
+    // Newest first: the first success of each application is its latest.
+    if (
+      e.kind === 'servicePrincipal' &&
+      e.errorCode === 0 &&
+      e.time >= now - RECENT_DAYS * DAY &&
+      !lastSuccess.has(e.appId)
+    )
+      lastSuccess.set(e.appId, e);
+  }
+  const candidates = [...lastSuccess.values()]
+    .filter(
+      (e) => tenant.servicePrincipals.get(e.servicePrincipalId)?.object.appOwnerOrganizationId === tenant.id,
+    )
+    .sort((a, b) => (a.appId < b.appId ? -1 : a.appId > b.appId ? 1 : 0));
+  let seq = history.reduce((max, e) => Math.max(max, e.seq), -1) + 1;
+  const drafts: SignInEvent[] = [];
+  const like = (e: SignInEvent, time: number, errorCode: number, ip: string): SignInEvent => ({
+    seq: seq++,
+    time,
+    servicePrincipalId: e.servicePrincipalId,
+    appId: e.appId,
+    kind: e.kind,
+    credentialType: e.credentialType,
+    credentialKeyId: e.credentialKeyId,
+    resourceAppId: e.resourceAppId,
+    errorCode,
+    ip,
+  });
+  const name = (e: SignInEvent) =>
+    tenant.servicePrincipals.get(e.servicePrincipalId)?.object.displayName ?? e.appId;
+  const [v4, v6, burst] = candidates;
+  for (const [e, ip] of [
+    [v4, `198.51.100.${(hashByte(v4?.appId) % 254) + 1}`],
+    [v6, `2001:db8:5ec:${hashByte(v6?.appId).toString(16)}::17`],
+  ] as const) {
+    if (!e) continue;
+    drafts.push(like(e, now - 5 * 60_000, 0, ip));
+    played.newRange.push({ appId: e.appId, displayName: name(e), ip });
+  }
+  if (burst) {
+    const start = now - 8 * 60_000;
+    for (let i = 0; i < BURST_FAILURES; i++)
+      drafts.push(like(burst, start + i * BURST_EVERY_MS, INVALID_SECRET, `198.51.100.${200 + (i % 50)}`));
+    played.burst.push({ appId: burst.appId, displayName: name(burst), failures: BURST_FAILURES });
+  }
+  // Newest first, as generated; a sign-in keeps its seq (its id), so the earlier ones keep theirs.
+  access.signInHistory = [...drafts, ...history].sort((a, b) => b.time - a.time);
+  return played;
+}
+
+function hashByte(text: string | undefined): number {
+  let h = 0;
+  for (const c of text ?? '') h = (h * 31 + c.charCodeAt(0)) & 0xff;
+  return h;
+}

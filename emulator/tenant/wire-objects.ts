@@ -167,6 +167,8 @@ export interface UserFields {
   givenName: string;
   surname: string;
   userPrincipalName: string;
+  /** The mailbox address; null for a user without one. Default: the UPN. */
+  mail?: string | null;
   jobTitle: string | null;
   accountEnabled: boolean;
   createdDateTime: string;
@@ -179,7 +181,7 @@ export function buildUser(f: UserFields): User {
     displayName: f.displayName,
     givenName: f.givenName,
     jobTitle: f.jobTitle,
-    mail: f.userPrincipalName,
+    mail: f.mail === undefined ? f.userPrincipalName : f.mail,
     mobilePhone: null,
     officeLocation: null,
     preferredLanguage: null,

@@ -42,6 +42,9 @@ test('two generated tenants, the scanner registered in the first', () => {
     'Directory.Read.All',
     'AuditLog.Read.All',
     'RoleManagement.Read.Directory',
+    'Policy.Read.All',
+    'IdentityRiskyServicePrincipal.Read.All',
+    'IdentityRiskEvent.Read.All',
   ]);
 });
 

@@ -1,6 +1,7 @@
 // Builds the scan service the CLI commands use: the store given, Graph as the source, the wall clock.
 
 import type { AlertChannel } from '../alerts/channel.ts';
+import type { SignInDetectionSettings } from '../core/sign-in-ranges.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
 import type { EventSink } from '../deliver/sink.ts';
 import { createMonitoringService } from '../services/monitoring-service.ts';
@@ -24,6 +25,8 @@ const collectFromGraph =
 export interface OptionalParts {
   access?: boolean;
   signIns?: boolean;
+  /** Conditional Access policies and Entra ID Protection's risk (a few requests; licence-dependent): default on. */
+  protection?: boolean;
 }
 
 /** Where events and alerts go after each scan (monitoring-settings.ts); none by default. */
@@ -33,6 +36,8 @@ export interface MonitoringWiring {
   alerts?: { thresholds?: readonly number[]; fallbackEmails?: Record<string, string> };
   /** Told what each delivery round did (the service's metrics). */
   onDeliveries?: (rounds: readonly SinkRound[]) => void;
+  /** What makes a burst of failed sign-ins (default: 10 within 10 minutes). */
+  signIns?: SignInDetectionSettings;
 }
 
 export function createCliScanService(
@@ -50,8 +55,17 @@ export function createCliScanService(
   });
   return createScanService({
     store,
-    collect: collectFromGraph({ access: parts.access ?? true, signIns: parts.signIns ?? true }),
+    collect: collectFromGraph({
+      access: parts.access ?? true,
+      signIns: parts.signIns ?? true,
+      protection: parts.protection ?? true,
+    }),
     now: () => new Date(),
     afterCommit: (integration, scanId) => after.afterScan(integration.name, scanId),
+    // Suspicious sign-ins are recorded in the scan's commit, with the ranges they are judged against.
+    signIns: {
+      sinks: (monitoring.sinks ?? []).map((sink) => sink.name),
+      ...(monitoring.signIns ? { settings: monitoring.signIns } : {}),
+    },
   });
 }

@@ -14,6 +14,7 @@ import {
   ownerAddress,
   recipientsFor,
 } from './alerts.ts';
+import { ownerFindingKey } from './checks/check.ts';
 import { credential, identity, owner } from './risk/test-fixtures.ts';
 
 const NOW = new Date('2026-11-01T00:00:00Z');
@@ -135,6 +136,30 @@ test('recipients: enabled readable users with an address-like UPN; the fallback 
   assert.ok(!looksLikeAddress('a@localhost'));
 });
 
+test("recipients: an owner's mail first, then his UPN when the mail is empty, then the fallback", () => {
+  const withMail = owner({
+    objectId: 'm',
+    userPrincipalName: 'ana@contoso.onmicrosoft.com',
+    mail: 'Ana.Ruiz@Contoso.com',
+  });
+  assert.equal(ownerAddress(withMail), 'ana.ruiz@contoso.com', 'mail wins over the UPN');
+  assert.equal(ownerAddress(owner({ mail: '' })), 'ana@contoso.com', 'an empty mail falls back to the UPN');
+  assert.equal(ownerAddress(owner({ mail: 'no address' })), 'ana@contoso.com', 'an unusable mail too');
+  assert.equal(ownerAddress(owner({ mail: 'a@b.com\nBcc: evil@x.com' })), 'ana@contoso.com');
+  // A guest's mail is his own organisation's mailbox; his #EXT# UPN receives nothing.
+  const guest = owner({ userPrincipalName: 'bo_fabrikam.com#EXT#@contoso.onmicrosoft.com' });
+  assert.equal(ownerAddress({ ...guest, mail: 'bo@fabrikam.com' }), 'bo@fabrikam.com');
+  assert.equal(ownerAddress(guest), null);
+  // Mail never overrides who may be mailed: disabled or unreadable owners get nothing.
+  assert.equal(ownerAddress(owner({ mail: 'ana@contoso.com', accountEnabled: false })), null);
+  assert.equal(ownerAddress(owner({ mail: 'ana@contoso.com', readable: false })), null);
+  assert.deepEqual(
+    recipientsFor([withMail, owner({ objectId: 'n', userPrincipalName: 'cy@x.com' })], 'secops@x.com'),
+    ['ana.ruiz@contoso.com', 'cy@x.com'],
+  );
+  assert.deepEqual(recipientsFor([{ ...guest, mail: '' }], 'SecOps@x.com'), ['secops@x.com']);
+});
+
 test('owners come from ownersOf (the workload), falling back, or nobody: channels only', () => {
   const ownerless = app(5, { owners: [] });
   const [viaWorkload] = dueAlerts(
@@ -228,6 +253,21 @@ test('a finding about an identity not given goes to the fallback, named by its o
     input({ identities: [], findings: [finding({ objectId: 'gone', displayName: 'Old app' })] }),
   );
   assert.equal(named!.identity.displayName, 'Old app');
+});
+
+test('a finding about one owner is keyed by the owner: its alert names no credential', () => {
+  const keyId = ownerFindingKey({ objectId: 'u1' });
+  const [alert] = dueAlerts(
+    input({
+      identities: [app(null)],
+      findings: [
+        finding({ checkId: 'tier0_app_owner_not_tier0', keyId, findingKey: `int1:x:app-obj:${keyId}` }),
+      ],
+    }),
+  );
+  assert.equal(alert!.kind, 'finding');
+  assert.equal(alert!.credential, undefined);
+  assert.deepEqual(alert!.recipients, ['ana@contoso.com']);
 });
 
 test('hostile display names cannot break the subject line; the raw text stays for each medium to escape', () => {

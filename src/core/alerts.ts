@@ -4,7 +4,13 @@
 //
 // Each alert has a stable key, so "one alert per credential per threshold, ever" holds across restarts and
 // rescans: whoever sends it records the key (src/alerts/ledger.ts) and passes the recorded keys back in.
-import { credentialLabel, daysUntil, keyCredentials, type Severity } from './checks/check.ts';
+import {
+  credentialLabel,
+  daysUntil,
+  isOwnerFindingKey,
+  keyCredentials,
+  type Severity,
+} from './checks/check.ts';
 import { InvalidInput } from './errors.ts';
 import { inert, inertShort } from './inert-text.ts';
 import type { Credential, Identity, IdentityKind, Owner } from './inventory.ts';
@@ -142,12 +148,14 @@ export function looksLikeAddress(value: string | null | undefined): value is str
 }
 
 /**
- * The address of an owner, or null: enabled (known to be), readable users whose userPrincipalName is an
- * address. Guests are left out: their `…#EXT#@tenant.onmicrosoft.com` name receives no mail. The directory's
- * `mail` attribute would be better (a UPN is not always a mailbox); the inventory does not read it yet.
+ * The address of an owner, or null: enabled (known to be), readable users, at their directory `mail` (the mailbox
+ * Exchange delivers to; a UPN is not always one), else at their userPrincipalName when it is an address. A guest's
+ * `mail` is his own organisation's mailbox and is used; his UPN (`…#EXT#@tenant.onmicrosoft.com`) receives no
+ * mail and is not.
  */
 export function ownerAddress(owner: Owner): string | null {
   if (owner.kind !== 'user' || owner.readable === false || owner.accountEnabled !== true) return null;
+  if (looksLikeAddress(owner.mail)) return owner.mail.toLowerCase();
   const upn = owner.userPrincipalName;
   if (!looksLikeAddress(upn) || /#EXT#/i.test(upn)) return null;
   return upn.toLowerCase();
@@ -258,7 +266,9 @@ function findingAlert(
   const key = findingAlertKey(finding.findingKey);
   if (input.alreadySent.has(key)) return null;
   const displayName = identity?.displayName ?? finding.displayName ?? finding.objectId;
-  const credential = finding.keyId
+  // A finding about one owner is keyed by the owner (checks/check.ts ownerFindingKey), not by a credential.
+  const aboutCredential = Boolean(finding.keyId) && !isOwnerFindingKey(finding.keyId);
+  const credential = aboutCredential
     ? identity?.credentials.find((candidate) => candidate.keyId === finding.keyId)
     : undefined;
   const title = finding.title ?? finding.checkId;
@@ -280,7 +290,7 @@ function findingAlert(
       displayName,
       kind: identity?.kind ?? null,
     },
-    ...(finding.keyId
+    ...(finding.keyId && aboutCredential
       ? {
           credential: {
             keyId: finding.keyId,

@@ -20,6 +20,7 @@ const PART_ASPECTS: Record<PartAspect, true> = {
   federated: true,
   access: true,
   'last-use': true,
+  tenant: true,
 };
 
 /** The names the store writes into SQL as they are (commit-scan.ts `identifier`). */
@@ -66,9 +67,9 @@ test('a union-by-key aspect names a whole key, sorts by all of it, and marks its
   }
 });
 
-test('volatile aspects keep the latest time per key, beside the versions', () => {
+test('volatile aspects keep the latest time per key (or the latest tenant reading), beside the versions', () => {
   for (const aspect of VOLATILE_ASPECTS) {
-    assert.equal(aspect.merge, 'latest-time');
+    assert.equal(aspect.merge, aspect.aspect === 'tenant' ? 'replace' : 'latest-time');
     assert.ok(aspect.key.length > 0, aspect.aspect);
     assert.match(aspect.keptIn, PLAIN_NAME);
   }

@@ -12,7 +12,7 @@ import type { IdentityAspect, PartAspect } from './scan-parts.ts';
 export type AspectStorage = 'versioned' | 'volatile';
 
 /**
- * `replace`: the latest complete list replaces the field. `union-by-key`: merged into a field the listing also
+ * `replace`: the latest complete list (or tenant-wide reading) replaces the last one. `union-by-key`: merged into a field the listing also
  * fills, one entry per key, the later winning. `latest-time`: the latest time per key wins.
  */
 export type MergeRule = 'replace' | 'union-by-key' | 'latest-time';
@@ -68,7 +68,7 @@ export type VersionedAspectDeclaration<A extends IdentityAspect = IdentityAspect
 export interface VolatileAspectDeclaration {
   aspect: Exclude<PartAspect, 'identity' | IdentityAspect>;
   storage: 'volatile';
-  merge: 'latest-time';
+  merge: Extract<MergeRule, 'latest-time' | 'replace'>;
   /** What one time is kept for: the latest observation per key wins, and it never makes a version. */
   key: readonly string[];
   /** The table beside the versions, read beside an identity rather than as one of its fields. */
@@ -127,6 +127,14 @@ export const VOLATILE_ASPECTS: readonly VolatileAspectDeclaration[] = [
     merge: 'latest-time',
     key: ['appId', 'keyId'],
     keptIn: 'last_use',
+  },
+  // Tenant-wide readings (Conditional Access, Entra ID Protection): a complete reading replaces the last one.
+  {
+    aspect: 'tenant',
+    storage: 'volatile',
+    merge: 'replace',
+    key: ['part'],
+    keptIn: 'tenant_readings',
   },
 ];
 

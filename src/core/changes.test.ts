@@ -108,6 +108,22 @@ test('owners are compared by object id and named; unread owner lists are not com
   );
 });
 
+test("an owner's directory roles or mail changing is the same owner: no owner removed and added, no change", () => {
+  // The user's roles are about the user, not the identity: told once by the findings they open or resolve
+  // (tier0_app_owner_not_tier0), not once per identity he owns.
+  const admin: Grant = {
+    kind: 'directory-role',
+    permission: 'Global Administrator',
+    permissionId: 'ga',
+    scope: '/',
+  };
+  const before = sp({ owners: [owner({ directoryRoles: [] })] });
+  const after = sp({ owners: [owner({ directoryRoles: [admin], mail: 'ana.ruiz@contoso.com' })] });
+  assert.deepEqual(diffIdentity(before, after, context), []);
+  // Roles unknown (a scan without access) on either side: the same.
+  assert.deepEqual(diffIdentity(sp({ owners: [owner()] }), after, context), []);
+});
+
 test('federated credentials never read completely are not compared', () => {
   const fic = credential({
     keyId: 'f1',

@@ -118,6 +118,10 @@ function credentialAddedSeverity(identity: Identity, c: Credential): ChangeSever
   return c.type === 'secret' ? 'medium' : 'low';
 }
 
+/**
+ * Owners by object id: an owner whose directory roles, mail or name changed is the same owner, and the change is
+ * the user's, not the identity's (his roles tell through the findings of tier0_app_owner_not_tier0, once).
+ */
 function ownerChanges(before: Identity, after: Identity): Change[] {
   if (isUnknown(before, 'owners') || isUnknown(after, 'owners')) return [];
   const was = new Map(before.owners.map((o) => [o.objectId, o]));

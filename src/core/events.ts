@@ -19,6 +19,12 @@ export type EventType =
   | 'finding.opened'
   | 'finding.resolved'
   | 'signin.suspicious'
+  /** Entra ID Protection: a service principal became at risk, was confirmed compromised, or left either. */
+  | 'identity.risky'
+  | 'identity.compromised'
+  | 'identity.risk-cleared'
+  /** Entra ID Protection: one service principal risk detection, sent once per detection id. */
+  | 'risk.detected'
   | 'scan.finished';
 
 export interface LanyardEvent {

@@ -35,6 +35,15 @@ export interface Owner {
   displayName: string | null;
   userPrincipalName: string | null;
   accountEnabled: boolean | null;
+  /** Users only: the directory's `mail` attribute, when Graph gave one (a UPN is not always a mailbox). */
+  mail?: string;
+  /**
+   * Users only: the directory roles the owner holds (active) or may activate (eligible through PIM), as
+   * `directory-role` grants in canonical order (access.ts), read from the same tenant-wide role lists as the
+   * service principals' access. Absent means unknown (the role lists were not read completely, or not read by
+   * the scan that read this owner), never "none"; `[]` means none.
+   */
+  directoryRoles?: Grant[];
   /**
    * False when Graph returned the owner with its id only: the reader lacks User.Read.All / Directory.Read.All
    * ("limited information returned for inaccessible member objects"). Absent means readable.

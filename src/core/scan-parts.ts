@@ -2,13 +2,16 @@
 // not complete is unknown for the identities it did not reach: never "none" (DESIGN §4).
 import type { IdentityKind } from './inventory.ts';
 
-/** What one part of a scan tells about identities of its kind. */
-export type PartAspect = 'identity' | 'owners' | 'federated' | 'access' | 'last-use';
+/**
+ * What one part of a scan tells about identities of its kind. `tenant`: a tenant-wide reading about them (the
+ * Conditional Access policies, Entra ID Protection's risk), kept whole per integration, never per identity.
+ */
+export type PartAspect = 'identity' | 'owners' | 'federated' | 'access' | 'last-use' | 'tenant';
 /**
  * Aspects that can be unknown for one identity (its listing itself is never partly known). Last use is kept
  * apart from the identity's versions (a sign-in is not a change of the identity), and unknown per integration.
  */
-export type IdentityAspect = Exclude<PartAspect, 'identity' | 'last-use'>;
+export type IdentityAspect = Exclude<PartAspect, 'identity' | 'last-use' | 'tenant'>;
 
 export interface ScanPart {
   /** The list's name, e.g. `application-owners`. */

@@ -1,6 +1,7 @@
 // What an evaluation tells the SIEMs: one event per finding that opened (new or again) and one per finding that
 // resolved, each with a fresh id that stays with it through every delivery attempt.
 import { randomUUID } from 'node:crypto';
+import { isOwnerFindingKey } from '../core/checks/check.ts';
 import type { LanyardEvent } from '../core/events.ts';
 import type { FindingRecord, Reconciled } from '../store/findings.ts';
 import type { Integration } from '../store/index.ts';
@@ -25,7 +26,10 @@ function eventOf(
       displayName: finding.displayName,
       kind: finding.kind,
     },
-    ...(finding.keyId ? { credential: { keyId: finding.keyId, type: 'unknown', displayName: null } } : {}),
+    // A finding about one owner is keyed by the owner (check.ts ownerFindingKey): no credential to name.
+    ...(finding.keyId && !isOwnerFindingKey(finding.keyId)
+      ? { credential: { keyId: finding.keyId, type: 'unknown', displayName: null } }
+      : {}),
     summary: `${finding.checkId} ${verb}: ${finding.message}`,
     data: {
       // Ties an opened event to its later resolved event (OCSF finding_info.uid).

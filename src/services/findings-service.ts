@@ -13,10 +13,11 @@ import type { Integration, Store } from '../store/index.ts';
 import { findingEvents } from './finding-events.ts';
 import { integrationNamed } from './integration-service.ts';
 import { createInventoryService } from './inventory-service.ts';
+import { protectionOf } from './protection-events.ts';
 import { type AssessedRow, createWorkloadRisk } from './workload-risk.ts';
 
 export interface FindingsServiceDeps {
-  store: Pick<Store, 'integrations' | 'scans' | 'inventory' | 'findings'>;
+  store: Pick<Store, 'integrations' | 'scans' | 'inventory' | 'findings' | 'tenantReadings'>;
   lastUse: LastUseSource;
   now: () => number;
   checks?: readonly AnyCheck[];
@@ -104,6 +105,8 @@ export function createFindingsService({
         lastUse,
         ...(tiers ? { tiers } : {}),
       });
+      // Tenant-wide, read once: the same facts for every identity (null where a part was never read).
+      const protection = protectionOf(await store.tenantReadings.latest(integration.id));
       for await (const page of inventory.pages({ integration: integration.name })) {
         const assessed = await workloads.assess(page.rows, clock);
         onAssessed?.(assessed, integration);
@@ -115,6 +118,8 @@ export function createFindingsService({
             lastUseOf: entry.lastUseOf,
             identityLastUse: entry.identityLastUse,
             tenantId: integration.tenantId,
+            ...(tiers ? { tiers } : {}),
+            protection,
           });
         }
       }

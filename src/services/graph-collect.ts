@@ -27,6 +27,11 @@ export interface GraphCollectSettings {
    * requests per 10 s, minutes at 100,000 applications; later readings take a few requests). As `access`.
    */
   signIns?: boolean;
+  /**
+   * The Conditional Access policies and Entra ID Protection's risky service principals and detections
+   * (collect/graph/protection.ts): a few requests, read on incremental scans too. As `access`.
+   */
+  protection?: boolean;
   /** Retries of failed Graph requests (default: the transport's own); tests make them fast. */
   retry?: RetrySettings;
 }
@@ -122,6 +127,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
             now: startedAt,
             access: settings.access ?? false,
             arm: Boolean(arm),
+            protection: settings.protection ?? false,
             ...(integration.queryPlan ? { plan: integration.queryPlan } : {}),
             ...signInOptions,
           });
@@ -135,7 +141,15 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
               `${removedObjectIds.length} removed, since the scan of ${choice.state.auditsFrom}`,
             syncState: { ...syncState },
             removedObjectIds,
-            ...(signIns ? { signIns: { since: signIns.since, readThrough: signIns.readThrough } } : {}),
+            ...(signIns
+              ? {
+                  signIns: {
+                    since: signIns.since,
+                    readThrough: signIns.readThrough,
+                    activity: signIns.activity,
+                  },
+                }
+              : {}),
           };
         } catch (error) {
           if (!(error instanceof IncrementalUnavailable)) throw error;
@@ -160,6 +174,7 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         signal,
         parts,
         access: settings.access ?? false,
+        protection: settings.protection ?? false,
         ...(arm
           ? {
               arm,
@@ -195,7 +210,11 @@ export function createGraphCollect(settings: GraphCollectSettings = DEFAULT_GRAP
         mode: 'full' as const,
         modeReason: fullReason,
         ...(syncState ? { syncState: { ...syncState } } : {}),
-        ...(signIns ? { signIns: { since: signIns.since, readThrough: signIns.readThrough } } : {}),
+        ...(signIns
+          ? {
+              signIns: { since: signIns.since, readThrough: signIns.readThrough, activity: signIns.activity },
+            }
+          : {}),
       };
     } finally {
       await Promise.all([transport.close(), arm?.close()]);

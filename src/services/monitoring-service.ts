@@ -19,6 +19,7 @@ import { workloadOwners } from '../core/checks/check.ts';
 import type { LanyardEvent } from '../core/events.ts';
 import type { Identity } from '../core/inventory.ts';
 import type { LastUseSource } from '../core/last-use.ts';
+import { RISK_PART } from '../core/protection.ts';
 import type { TierOverrides } from '../core/tiers/tier-table.ts';
 import type { EventSink } from '../deliver/sink.ts';
 import type { FindingRecord } from '../store/findings.ts';
@@ -27,11 +28,20 @@ import { changeEvent, scanFinishedEvent, scanFinishedEventId } from './change-ev
 import { createChangesService } from './changes-service.ts';
 import { createFindingsService } from './findings-service.ts';
 import { createOutboxRelay, type SinkRound } from './outbox-relay.ts';
+import { protectionEvents } from './protection-events.ts';
 
 export interface MonitoringDeps {
   store: Pick<
     Store,
-    'integrations' | 'scans' | 'inventory' | 'findings' | 'outbox' | 'alertLedger' | 'alertHold' | 'changes'
+    | 'integrations'
+    | 'scans'
+    | 'inventory'
+    | 'findings'
+    | 'outbox'
+    | 'alertLedger'
+    | 'alertHold'
+    | 'changes'
+    | 'tenantReadings'
   >;
   lastUse: LastUseSource;
   now: () => number;
@@ -188,6 +198,21 @@ export function createMonitoringService(deps: MonitoringDeps) {
     }
   }
 
+  /**
+   * Entra ID Protection's news of the risk reading this scan made (protection-events.ts): a principal's risk moving,
+   * and each detection once. Nothing when the scan's part did not complete: the reading is an earlier scan's.
+   */
+  async function recordProtectionEvents(integration: Integration, scanId: number | null): Promise<void> {
+    const readings = await store.tenantReadings.latest(integration.id);
+    const ref = { id: integration.id, name: integration.name, tenantId: integration.tenantId };
+    const events = protectionEvents(ref, readings.get(RISK_PART), scanId);
+    if (events.length)
+      await store.outbox.enqueue(
+        events,
+        sinks.map((sink) => sink.name),
+      );
+  }
+
   return {
     findings,
 
@@ -228,6 +253,11 @@ export function createMonitoringService(deps: MonitoringDeps) {
           warnings.push(
             `the scan's changes were not recorded as events (the next scan retries): ${describe(error)}`,
           );
+        }
+        try {
+          await recordProtectionEvents(integration, scanId);
+        } catch (error) {
+          warnings.push(`Entra ID Protection's changes were not recorded as events: ${describe(error)}`);
         }
       }
       let deliveries: SinkRound[] = [];

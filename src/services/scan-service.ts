@@ -12,8 +12,10 @@ import {
   type PartTracker,
   type ScanPart,
 } from '../core/scan-parts.ts';
-import type { Integration, ScanRecord, Store } from '../store/index.ts';
+import type { SignInDetectionSettings, SignInTally } from '../core/sign-in-ranges.ts';
+import type { Integration, ScanRecord, Store, TenantReadingInput } from '../store/index.ts';
 import { integrationNamed } from './integration-service.ts';
+import { signInEventsFor } from './sign-in-events.ts';
 
 export type ScanStatus = 'succeeded' | 'partial' | 'failed';
 
@@ -38,10 +40,12 @@ export interface CollectResult {
   resourceUnits: number;
   /** The query plan that worked, remembered for the integration's next scan. */
   plan?: Record<string, string>;
-  /** Set when sign-in activity was read completely, up to this time. */
-  signIns?: { since: string; readThrough: string };
+  /** Set when sign-in activity was read completely, up to this time, with the log's tally (sign-in-ranges.ts). */
+  signIns?: { since: string; readThrough: string; activity?: SignInTally };
   /** The Azure subscriptions a complete access reading saw. */
   azureSubscriptions?: string[];
+  /** Tenant-wide readings of parts that completed (Conditional Access, ID Protection): stored on commit. */
+  tenantReadings?: TenantReadingInput[];
   /** How Graph was read: every object, or only what changed since the last scan (with why). */
   mode?: ScanMode;
   modeReason?: string;
@@ -136,6 +140,11 @@ export interface ScanServiceDeps {
   collect: Collect;
   now: () => Date;
   afterCommit?: AfterCommit;
+  /**
+   * Suspicious sign-ins: the sinks their events are recorded for (with the ranges, in the commit) and the rules;
+   * without sinks the ranges are still kept.
+   */
+  signIns?: { sinks: readonly string[]; settings?: SignInDetectionSettings };
   /** How old the last full scan may be before a scan is full again (default 7 days, Graph's delta token lifetime). */
   fullEveryMs?: number;
   /** Waits between looks at a joined scan (default: a timer); injected so tests need not wait. */
@@ -149,6 +158,7 @@ export function createScanService({
   afterCommit,
   sleep = abortableSleep,
   fullEveryMs,
+  signIns,
 }: ScanServiceDeps) {
   async function join(
     integration: Integration,
@@ -160,6 +170,9 @@ export function createScanService({
     if (record) onJoin?.(record);
     while (record?.status === 'running') {
       if (signal.aborted) throw running;
+      // A lease that ran out unrenewed: its process died (killed, crashed). Nothing else records it abandoned (only
+      // a begin does), so waiting on would never end: the caller begins again (test/reliability/scan-join-dead).
+      if (record.leaseExpiresAt && record.leaseExpiresAt.getTime() < Date.now()) return undefined;
       await sleep(JOIN_POLL_MS, signal).catch(() => {});
       record = await store.scans.get(running.scanId);
     }
@@ -200,11 +213,15 @@ export function createScanService({
       const startedAt = now();
       const signal = options.signal ?? new AbortController().signal;
       let writer: Awaited<ReturnType<Store['scans']['begin']>>;
-      try {
-        writer = await store.scans.begin(integration.id, startedAt);
-      } catch (error) {
-        if (!(error instanceof ScanInProgress)) throw error;
-        return join(integration, error, signal, options.onJoin);
+      for (;;) {
+        try {
+          writer = await store.scans.begin(integration.id, startedAt);
+          break;
+        } catch (error) {
+          if (!(error instanceof ScanInProgress)) throw error;
+          const joined = await join(integration, error, signal, options.onJoin);
+          if (joined) return joined;
+        }
       }
       const parts = createPartTracker();
       let progress: CollectProgress = { pages: 0, objects: 0, requests: 0, resourceUnits: 0 };
@@ -270,17 +287,26 @@ export function createScanService({
         ...(modeReason ? { modeReason } : {}),
         ...(carriedParts.length > 0 ? { carriedParts } : {}),
       };
+      const finishedAt = now();
       const record = await writer.finish({
         status,
         ...(reason ? { reason } : {}),
         summary,
-        finishedAt: now(),
+        finishedAt,
         parts: outcome,
         ...(options.removal ? { removal: options.removal } : {}),
         ...(result?.signIns
-          ? { signIns: { since: result.signIns.since, readThrough: result.signIns.readThrough } }
+          ? {
+              signIns: {
+                since: result.signIns.since,
+                readThrough: result.signIns.readThrough,
+                ...(result.signIns.activity ? { activity: result.signIns.activity } : {}),
+              },
+              signInEvents: signInEventsFor(integration, signIns?.sinks ?? [], finishedAt, signIns?.settings),
+            }
           : {}),
         ...(result?.azureSubscriptions ? { azureSubscriptions: result.azureSubscriptions } : {}),
+        ...(result?.tenantReadings ? { tenantReadings: result.tenantReadings } : {}),
         ...(scanMode ? { mode: scanMode } : {}),
         ...(result?.syncState ? { syncState: result.syncState } : {}),
         ...(result?.removedObjectIds ? { removedObjectIds: result.removedObjectIds } : {}),

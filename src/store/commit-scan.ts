@@ -11,6 +11,8 @@ import { recordGrantHistory } from './grant-history.ts';
 import { rememberSubscriptions } from './integrations.ts';
 import { advanceWatch } from './last-use.ts';
 import { type ScanChanges, scans } from './schema.ts';
+import { applySignInRanges } from './sign-in-ranges.ts';
+import { saveTenantReadings } from './tenant-readings.ts';
 import type { ScanRecord, ScanResult } from './types.ts';
 
 /** Versions a commit must change before PGlite's statistics are refreshed (PostgreSQL's autovacuum does it there). */
@@ -90,9 +92,13 @@ export async function commitScan(
           summary = withWarning(summary, refused);
         });
       }
+      // Before the watch moves on: it tells the integration's first reading (a baseline) from the next ones.
+      await applySignInRanges(tx, integrationId, result.parts ?? [], result.signIns, result.signInEvents);
       await advanceWatch(tx, integrationId, result.parts ?? [], result.signIns);
       await recordGrantHistory(tx, at);
       await rememberSubscriptions(tx, integrationId, at.parts, result.azureSubscriptions);
+      if (result.tenantReadings?.length)
+        await saveTenantReadings(tx, integrationId, scanId, result.finishedAt, result.tenantReadings);
     }
     await keepSyncState(tx, integrationId, result, status);
     if (

@@ -18,6 +18,7 @@ import { createOutbox } from './outbox.ts';
 import { createRawSql } from './raw-sql.ts';
 import { createScans, recoverAbandonedScans } from './scans.ts';
 import { connectShared, removeStaleShare, shareOnDemand } from './share.ts';
+import { createTenantReadings } from './tenant-readings.ts';
 import type { Store, StoreOptions } from './types.ts';
 
 export type * from './types.ts';
@@ -103,6 +104,7 @@ async function assemble(
     changes: createChanges(connection.db),
     findings: createFindings(connection.db, guard),
     outbox: createOutbox(connection.db, guard),
+    tenantReadings: createTenantReadings(connection.db),
     alertLedger: (integrationId) => createAlertLedger(connection.db, guard, integrationId),
     alertHold: createAlertHold(connection.db, guard),
     executeRaw: createRawSql(connection, guard),

@@ -10,12 +10,16 @@ import type { Identity } from '../core/inventory.ts';
 import type { InventoryFilter } from '../core/inventory-query.ts';
 import type { LastUseSource, SignInObservation } from '../core/last-use.ts';
 import type { ScanPart } from '../core/scan-parts.ts';
+import type { SignInTally } from '../core/sign-in-ranges.ts';
 import type { ChangesReader } from './changes.ts';
 import type { FindingsStore } from './findings.ts';
 import type { OutboxStore } from './outbox.ts';
 import type { AzureSubscriptions, IntegrationRow, ScanRow } from './schema.ts';
+import type { SignInRangesOptions } from './sign-in-ranges.ts';
+import type { TenantReadingInput, TenantReadingsStore } from './tenant-readings.ts';
 
 export type { ScanChanges, ScanStatus } from './schema.ts';
+export type { StoredTenantReading, TenantReadingInput, TenantReadingsStore } from './tenant-readings.ts';
 export type { AsOf, AzureSubscriptions, IdentityFact };
 
 export interface StoreOptions {
@@ -52,10 +56,20 @@ export interface ScanResult {
    * integration's identities: then it commits as partial and removes nothing, unless `allowMass`.
    */
   removal?: { maxShare?: number; allowMass?: boolean };
-  /** Set when the scan read sign-in activity completely: the watch moves on to this time (last-use.ts). */
-  signIns?: { since: string; readThrough: string };
+  /**
+   * Set when the scan read sign-in activity completely: the watch moves on to this time (last-use.ts), and the
+   * log's tally (`activity`) updates the ranges applications sign in from (sign-in-ranges.ts).
+   */
+  signIns?: { since: string; readThrough: string; activity?: SignInTally };
+  /** How suspicious sign-ins are told, and the events recorded for them with the ranges (sign-in-ranges.ts). */
+  signInEvents?: SignInRangesOptions;
   /** The Azure subscriptions a complete access reading saw: remembered, so one that vanishes is unknown. */
   azureSubscriptions?: string[];
+  /**
+   * Tenant-wide readings of optional parts that completed (Conditional Access, Entra ID Protection): each replaces
+   * the part's last reading in the commit's transaction, unless the scan failed (tenant-readings.ts).
+   */
+  tenantReadings?: TenantReadingInput[];
   /**
    * How the scan read Graph (scans.mode). `incremental`: it staged only what changed, so every identity it did not
    * stage is carried forward, and a succeeded one removes only `removedObjectIds` (Graph reported them deleted).
@@ -200,6 +214,8 @@ export interface Store {
   findings: FindingsStore;
   /** Events waiting for each sink (outbox.ts): written with what makes them true, deleted once delivered. */
   outbox: OutboxStore;
+  /** The last complete tenant-wide reading of each optional part (tenant-readings.ts). */
+  tenantReadings: TenantReadingsStore;
   /** What each alert channel accepted for the integration, kept for good (alert-ledger.ts). */
   alertLedger(integrationId: string): AlertLedger;
   /** Alerts email channels keep for the daily digest (alert-hold.ts). */

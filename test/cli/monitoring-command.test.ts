@@ -80,9 +80,13 @@ test('a scan sends one event per opened finding to the SIEM and each alert to th
   assert.equal(new Set(keys).size, keys.length);
 
   assert.deepEqual(
-    eventTypes().filter((t) => !t.startsWith('finding.')),
+    eventTypes().filter((t) => !t.startsWith('finding.') && t !== 'risk.detected'),
     ['scan.finished'],
     'the first scan is the baseline: no change events',
+  );
+  assert.ok(
+    eventTypes().includes('risk.detected'),
+    "Entra ID Protection's detections are sent from the first reading on",
   );
 
   // A rescan of an unchanged tenant opens nothing, changes nothing and alerts nobody again.

@@ -197,6 +197,7 @@ export function expectedInventory(
         displayName: u.displayName,
         userPrincipalName: u.userPrincipalName,
         accountEnabled: u.accountEnabled,
+        ...(u.mail ? { mail: u.mail } : {}),
       };
     }
     const s = sps.get(link.id)!;

@@ -1,6 +1,6 @@
 // The demo's second act: the demo tenant changes the way a real one does between two scans (a secret added that
-// ends soon, one removed, an owner gone, a tier-0 permission granted), so the rescan has changes, findings and
-// alerts to show. Through the emulator's own mutation helpers, as Entra would record them.
+// ends soon, one removed, an owner gone, a tier-0 permission granted, sign-ins from an unusual network and a burst
+// of failures), so the rescan has changes, findings, alerts and suspicious sign-ins to show. Through the emulator's own mutation helpers, as Entra would record them.
 import type { TenantState } from '../../../emulator/tenant/model.ts';
 
 const DAY_MS = 86_400_000;
@@ -10,6 +10,7 @@ const GRANTED_PERMISSION = 'AppRoleAssignment.ReadWrite.All';
 /** Changes the tenant; returns one line per change, for the demo to say what it did. */
 export async function changeDemoTenant(tenant: TenantState, now: number): Promise<string[]> {
   const { addPassword, removeCredential, removeOwner } = await import('../../../emulator/tenant/mutate.ts');
+  const { playSuspiciousSignIns } = await import('../../../emulator/tenant/sign-in-history.ts');
   const apps = [...tenant.applications.values()];
   const named = (app: (typeof apps)[number]) => `"${app.object.displayName ?? app.object.id}"`;
   const done: string[] = [];
@@ -50,5 +51,10 @@ export async function changeDemoTenant(tenant: TenantState, now: number): Promis
       `${GRANTED_PERMISSION} (tier 0) granted to "${grantee.object.displayName ?? grantee.object.id}"`,
     );
   }
+  const signIns = playSuspiciousSignIns(tenant, now);
+  for (const app of signIns.newRange)
+    done.push(`"${app.displayName}" signed in from ${app.ip}, a network it never used before`);
+  for (const app of signIns.burst)
+    done.push(`"${app.displayName}" failed to sign in ${app.failures} times within 3 minutes`);
   return done;
 }

@@ -110,6 +110,11 @@ interface Resource {
 export interface ReadAccessOptions {
   transport: Reader;
   /**
+   * The directory role lists, when the caller reads them already (the collector shares them with the owners'
+   * roles, owner-roles.ts): read here otherwise.
+   */
+  roles?: Promise<DirectoryRoles>;
+  /**
    * What Azure Resource Manager says (azure-access.ts): its role assignments join each service principal's
    * grants, and a subscription it could not read fails the part (carried forward, never shown as "none").
    */
@@ -174,7 +179,7 @@ async function readAll(
   const grantsRead = guard(
     collect<WireGrant>(transport, GRANTS_URL, ACCESS_PERMISSIONS.grants, signal, read),
   );
-  const rolesRead = guard(readRoles(transport, signal, read));
+  const rolesRead = guard(options.roles ?? readDirectoryRoles(transport, signal, read));
   // Awaited below; a failure while another is awaited must not go unhandled.
   for (const reading of [resourcesRead, grantsRead, rolesRead]) reading.catch(() => {});
 
@@ -222,18 +227,8 @@ async function readAll(
     for (const permission of new Set((g.scope ?? '').split(' ').filter(Boolean)))
       add(g.clientId, { kind: 'delegated', ...resourceOf(g.resourceId), permission, scope });
   }
-  const directoryRole = (r: WireRoleAssignment, eligible: boolean) => {
-    if (!r.roleDefinitionId) return;
-    add(r.principalId, {
-      kind: 'directory-role',
-      permission: roles.names.get(r.roleDefinitionId) ?? r.roleDefinitionId,
-      permissionId: r.roleDefinitionId,
-      scope: r.directoryScopeId ?? '/',
-      ...(eligible ? { eligible: true as const } : {}),
-    });
-  };
-  for (const r of roles.assignments) directoryRole(r, false);
-  for (const r of roles.eligibilities) directoryRole(r, true);
+  for (const [principalId, held] of rolesByPrincipal(roles))
+    for (const grant of held) add(principalId, grant);
 
   for (const [principalId, assignments] of azure?.assignments ?? []) {
     for (const a of assignments)
@@ -270,7 +265,8 @@ function isLicenceRefusal(error: unknown): boolean {
   return error instanceof QueryRefused && error.message.includes('AadPremiumLicenseRequired');
 }
 
-interface Roles {
+/** The tenant's directory role lists, for every principal (users, groups and service principals alike). */
+export interface DirectoryRoles {
   names: Map<string, string>;
   assignments: WireRoleAssignment[];
   /** Eligible (PIM) roles; [] where the tenant has no licence for PIM, so none can exist. */
@@ -278,10 +274,39 @@ interface Roles {
 }
 
 /**
+ * Every principal's directory roles as `directory-role` grants (active, then eligible), each list in canonical
+ * order: the service principals' join their access, the users' their owner entries (owner-roles.ts).
+ */
+export function rolesByPrincipal(roles: DirectoryRoles): Map<string, Grant[]> {
+  const held = new Map<string, Grant[]>();
+  const directoryRole = (r: WireRoleAssignment, eligible: boolean) => {
+    if (!r.roleDefinitionId || !r.principalId) return;
+    const grant: Grant = {
+      kind: 'directory-role',
+      permission: roles.names.get(r.roleDefinitionId) ?? r.roleDefinitionId,
+      permissionId: r.roleDefinitionId,
+      scope: r.directoryScopeId ?? '/',
+      ...(eligible ? { eligible: true as const } : {}),
+    };
+    const list = held.get(r.principalId);
+    if (list) list.push(grant);
+    else held.set(r.principalId, [grant]);
+  };
+  for (const r of roles.assignments) directoryRole(r, false);
+  for (const r of roles.eligibilities) directoryRole(r, true);
+  for (const [principalId, list] of held) held.set(principalId, uniqueGrants(list));
+  return held;
+}
+
+/**
  * Role names by id and template id, every role assignment (per definition where Graph wants a filter) and every
  * eligibility. A refused eligibility list fails the whole reading but for the licence refusal (see the top).
  */
-async function readRoles(transport: Reader, signal: AbortSignal, read: (n: number) => void): Promise<Roles> {
+export async function readDirectoryRoles(
+  transport: Reader,
+  signal: AbortSignal,
+  read: (n: number) => void,
+): Promise<DirectoryRoles> {
   const permission = ACCESS_PERMISSIONS.roles;
   const [definitions, assignments, eligibilities] = await Promise.all([
     collect<WireRoleDefinition>(transport, ROLE_DEFINITIONS_URL, permission, signal, read),

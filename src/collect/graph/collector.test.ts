@@ -154,7 +154,7 @@ test('streams every aspect of every identity and counts them', async () => {
     [
       {
         id: 'a2',
-        url: '/applications/a2/owners?$select=id,displayName,userPrincipalName,accountEnabled&$top=999',
+        url: '/applications/a2/owners?$select=id,displayName,userPrincipalName,accountEnabled,mail&$top=999',
       },
     ],
   ]);

@@ -28,7 +28,7 @@ import { PermissionMissing } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, holdsScanBack, type PartTracker } from '../../core/scan-parts.ts';
 import { type AzureAccess, assertAzureReadable, readAzureAccess } from '../arm/azure-access.ts';
-import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readAccess } from './access.ts';
+import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readAccess, readDirectoryRoles } from './access.ts';
 import { failsAlone, readBatchedLists, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import type { Coverage } from './coverage.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
@@ -43,6 +43,8 @@ import {
   wholeObjectsPlan,
 } from './list-plan.ts';
 import type { MapContext } from './map.ts';
+import { needsOwnerRoles, type PrincipalRoles, principalRolesOf, withOwnerRoles } from './owner-roles.ts';
+import { startProtectionReads, type TenantReading } from './protection.ts';
 import { type FallbackPlan, type ResourceDeclaration, resourceUrl, splitAtCap } from './resource.ts';
 import { INVENTORY_RESOURCES } from './resources/index.ts';
 import {
@@ -103,6 +105,8 @@ export interface CollectInventoryOptions {
   subscriptions?: { pinned: readonly string[] | null; expected: readonly string[] };
   /** Also read when identities and credentials last signed in (sign-in-activity.ts), as an optional part. */
   signIns?: Pick<ReadSignInActivityOptions, 'readThrough' | 'onObservations' | 'now'>;
+  /** Also read the Conditional Access policies and Entra ID Protection's risk (protection.ts), optional parts. */
+  protection?: boolean;
 }
 
 export interface CollectInventoryResult {
@@ -120,6 +124,8 @@ export interface CollectInventoryResult {
   signIns?: SignInReading;
   /** The Azure subscriptions the access part read, when it completed. */
   azureSubscriptions?: string[];
+  /** Tenant-wide readings of the parts that completed (protection.ts), stored whole on commit. */
+  tenantReadings?: TenantReading[];
 }
 
 /** Overflowing objects collected before one $batch is sent. */
@@ -149,8 +155,13 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
 
   // onFacts is called one page at a time, identity pages first, the rest in the order they complete.
   const deliveries = createDeliveryQueue(options.onFacts);
+  // Set below when the scan reads access: user owners then carry their directory roles (owner-roles.ts).
+  let ownerRoles: Promise<PrincipalRoles> | null = null;
   const deliver = async (page: IdentityFact[]): Promise<void> => {
-    const facts = page.filter(changesIdentity);
+    let facts = page.filter(changesIdentity);
+    // An owners page waits for the tenant-wide role lists, read from the scan's start (a few requests, done
+    // long before the owner chains are): their roles are stored with the owners, unknown when unread.
+    if (ownerRoles && needsOwnerRoles(facts)) facts = withOwnerRoles(facts, await ownerRoles);
     if (facts.length === 0) return;
     counter.add(facts);
     for (const fact of facts)
@@ -402,6 +413,12 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     if (r.part) parts.declare({ name: r.name, ...r.part, optional: r.optional ?? false });
   const withAccess = options.access ?? false;
   if (withAccess) parts.declare(ACCESS_PART);
+  // The role lists serve the access part and the owners' roles alike: read once, with no request of their own.
+  const rolesRead = withAccess
+    ? readDirectoryRoles(transport, signal, (count) => progress(ACCESS_PART.name, count))
+    : undefined;
+  rolesRead?.catch(() => {});
+  if (rolesRead) ownerRoles = principalRolesOf(rolesRead);
   const azure =
     withAccess && options.arm
       ? readAzureAccess(options.arm, {
@@ -431,6 +448,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   async function readAccessPart(): Promise<void> {
     const facts = await readAccess({
       transport,
+      ...(rolesRead ? { roles: rolesRead } : {}),
       ...(azure ? { azure } : {}),
       signal,
       onRead: (count) => progress(ACCESS_PART.name, count),
@@ -467,9 +485,16 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     failed.abort(error);
     throw error;
   };
+  const tenantReadings: TenantReading[] = [];
+  const protectionReads = options.protection
+    ? startProtectionReads({ transport, signal, parts, onRead: (part, count) => progress(part, count) })
+    : [];
   // Every list runs to its end or to the first failure of a required part, which stops the others. An
   // optional part that fails alone is recorded as unknown and the rest read on.
   await Promise.allSettled([
+    ...protectionReads.map(({ name, reading }) =>
+      reading.then((read) => void tenantReadings.push(read)).catch(optionalFailure(name)),
+    ),
     ...resources.map((r) =>
       readPart(r).catch((error: unknown) => {
         if (r.optional) return optionalFailure(r.name)(error);
@@ -503,5 +528,6 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     plan,
     ...(signIns ? { signIns } : {}),
     ...(azureSubscriptions ? { azureSubscriptions } : {}),
+    ...(tenantReadings.length ? { tenantReadings } : {}),
   };
 }

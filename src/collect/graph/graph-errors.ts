@@ -124,6 +124,16 @@ export function permissionFix(permission: string): string {
  */
 export class QueryRefused extends UpstreamFailed {}
 
+/**
+ * The tenant lacks the licence a read needs (a standing condition, as a missing permission is): no permission
+ * fills it, so `permission` is unset.
+ */
+export class LicenceMissing extends PermissionMissing {}
+
+/** Graph's wording for a feature the tenant is not licensed for: "Your tenant is not licensed for this feature." */
+const isLicenceRefusal = (message: string | null): boolean =>
+  /not licensed for this feature/i.test(message ?? '');
+
 /** The named error for a Graph response that retrying cannot fix (or that retries did not fix). */
 export function normaliseGraphError(status: number, bodyText: string, request: RequestContext): LanyardError {
   const info = parseGraphError(bodyText);
@@ -150,6 +160,13 @@ export function normaliseGraphError(status: number, bodyText: string, request: R
       `the tenant has no Microsoft Entra ID P1 or P2 licence, which Graph needs for sign-in activity (${what}: ${graphSays})`,
       { fix: 'license the tenant for Entra ID P1 or P2; until then last use stays unknown, never "unused"' },
     );
+  }
+  if (status === 403 && isLicenceRefusal(message)) {
+    // Conditional Access and Entra ID Protection answer 403 with `AccessDenied` / `Forbidden` and this text when
+    // the tenant lacks their licence; no permission fills it (collect/graph/protection.ts names the licence).
+    return new LicenceMissing(`the tenant lacks the licence ${what} needs (${graphSays})`, {
+      fix: 'license the tenant for the feature; until then what it tells stays unknown, never "none"',
+    });
   }
   if (status === 403) {
     const permission = request.permission ?? 'the permission this read needs';

@@ -8,10 +8,13 @@
 // 3. Access (grants, roles) is read on full scans only: its parts are carried (scan-parts.ts), so a changed
 //    principal keeps the access the last full scan read, a new one has it unknown until the next. Sign-in
 //    activity is read as on every scan, from where the last reading ended.
+// 4. Owners read again get their directory roles from the tenant-wide role lists (owner-roles.ts), a few requests
+//    read only when some owners are read and full scans read access: the store replaces an object's owners
+//    whole, so a re-read owner would otherwise lose the roles the last full scan gave it (unknown, never none).
 import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
 import { createPartTracker, holdsScanBack, type PartTracker } from '../../core/scan-parts.ts';
-import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART } from './access.ts';
+import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readDirectoryRoles } from './access.ts';
 import { AUDIT_LAG_MS, AUDIT_PERMISSION, AUDIT_RETENTION_MS, readAuditedChanges } from './audit-changes.ts';
 import { readListingsById, readRelationById } from './by-id.ts';
 import {
@@ -27,6 +30,8 @@ import { SyncStateLost } from './graph-errors.ts';
 import { createCounter } from './inventory-counts.ts';
 import { KEY_CREDENTIAL_PAGES_AT_ONCE } from './list-plan.ts';
 import type { MapContext } from './map.ts';
+import { needsOwnerRoles, type PrincipalRoles, principalRolesOf, withOwnerRoles } from './owner-roles.ts';
+import { startProtectionReads, type TenantReading } from './protection.ts';
 import type { ResourceDeclaration } from './resource.ts';
 import {
   applicationFederatedCredentials,
@@ -52,6 +57,8 @@ export interface CollectIncrementalOptions
   access?: boolean;
   arm?: boolean;
   signIns?: CollectInventoryOptions['signIns'];
+  /** Conditional Access and Entra ID Protection: a few requests, so read on every scan, as a full scan reads them. */
+  protection?: boolean;
 }
 
 export interface CollectIncrementalResult extends CollectInventoryResult {
@@ -153,11 +160,18 @@ export async function collectIncremental(
   }
   if (options.signIns) parts.declare(SIGN_IN_PART);
 
+  // The role lists only when owners will be read, and only for integrations whose full scans read access (which
+  // have the permissions): a refusal or a failure leaves the re-read owners' roles unknown, and the scan goes on.
+  const ownerRoles: Promise<PrincipalRoles> | null =
+    options.access && changedApps.length + changedSps.length > 0
+      ? principalRolesOf(readDirectoryRoles(transport, signal, (n) => progress('directory-roles', n)))
+      : null;
   let delivering = Promise.resolve();
   let unreadableOwners = 0;
-  const deliver = (facts: IdentityFact[]): Promise<void> => {
-    const kept = facts.filter(changesIdentity);
-    if (kept.length === 0) return Promise.resolve();
+  const deliver = async (facts: IdentityFact[]): Promise<void> => {
+    let kept = facts.filter(changesIdentity);
+    if (kept.length === 0) return;
+    if (ownerRoles && needsOwnerRoles(kept)) kept = withOwnerRoles(kept, await ownerRoles);
     counter.add(kept);
     for (const fact of kept)
       if (fact.aspect === 'owners')
@@ -231,7 +245,14 @@ export async function collectIncremental(
   };
   let signIns: SignInReading | undefined;
   const signInSettings = options.signIns;
+  const tenantReadings: TenantReading[] = [];
+  const protectionReads = options.protection
+    ? startProtectionReads({ transport, signal, parts, onRead: (part, n) => progress(part, n) })
+    : [];
   await Promise.allSettled([
+    ...protectionReads.map(({ name, reading }) =>
+      reading.then((read) => void tenantReadings.push(read)).catch(optionalPart(name)),
+    ),
     listing(applications, changedApps).catch(required),
     listing(servicePrincipals, changedSps, spQuery).catch(required),
     relation(applicationOwners, changedApps).catch(optionalPart(applicationOwners.name)),
@@ -274,6 +295,7 @@ export async function collectIncremental(
     resourceUnits: stats.resourceUnits,
     plan,
     ...(signIns ? { signIns } : {}),
+    ...(tenantReadings.length ? { tenantReadings } : {}),
     syncState: {
       version: 1,
       deltaLinks: { applications: appRound.deltaLink, servicePrincipals: spRound.deltaLink },

@@ -27,6 +27,7 @@ export interface WireOwner {
   displayName?: string | null;
   userPrincipalName?: string | null;
   accountEnabled?: boolean | null;
+  mail?: string | null;
 }
 
 export function mapPasswordCredential(raw: PasswordCredential, location: CredentialLocation): Credential {
@@ -109,6 +110,8 @@ export function mapOwner(raw: WireOwner, context?: Pick<MapContext, 'disabledUse
     displayName: raw.displayName ?? null,
     userPrincipalName: kind === 'user' ? (raw.userPrincipalName ?? null) : null,
     accountEnabled,
+    // Kept only when there is one, so owners without a mailbox store as before.
+    ...(kind === 'user' && raw.mail ? { mail: raw.mail } : {}),
     ...(readable ? {} : { readable: false as const }),
   };
 }

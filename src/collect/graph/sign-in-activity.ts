@@ -8,8 +8,11 @@
 //   rescan costs a few requests of the reports limit (5 per 10 s) instead of paging every report again.
 // Observations are delivered page by page (max per application and credential) and only what Graph said is
 // kept: nothing here ever concludes "never used"; that needs the watch window the store keeps (last-use.ts).
+// The log's sign-ins are also tallied (ranges they came from, failures per minute: sign-in-ranges.ts) for the
+// commit to tell suspicious ones; the addresses themselves go no further than the tally.
 import type { SignInObservation } from '../../core/last-use.ts';
 import type { ScanPart } from '../../core/scan-parts.ts';
+import { createSignInTally, type SignInTally } from '../../core/sign-in-ranges.ts';
 import type { GraphTransport } from './transport.ts';
 
 export const SIGN_IN_PART: Omit<ScanPart, 'complete'> = {
@@ -34,7 +37,7 @@ const DAY_MS = 86_400_000;
 const SP_ACTIVITIES_URL = '/beta/reports/servicePrincipalSignInActivities?$top=999';
 const CREDENTIAL_ACTIVITIES_URL = '/beta/reports/appCredentialSignInActivities?$top=999';
 const SIGN_IN_SELECT =
-  'id,createdDateTime,appId,servicePrincipalId,servicePrincipalCredentialKeyId,federatedCredentialId,status';
+  'id,createdDateTime,appId,servicePrincipalId,servicePrincipalCredentialKeyId,federatedCredentialId,ipAddress,status';
 const signInsUrl = (eventType: 'servicePrincipal' | 'managedIdentity', since: string) =>
   `/beta/auditLogs/signIns?$filter=${encodeURIComponent(
     `createdDateTime ge ${since} and signInEventTypes/any(t: t eq '${eventType}')`,
@@ -58,7 +61,8 @@ interface WireSignIn {
   appId?: string | null;
   servicePrincipalCredentialKeyId?: string | null;
   federatedCredentialId?: string | null;
-  status?: { errorCode?: number | null } | null;
+  ipAddress?: string | null;
+  status?: { errorCode?: number | null; failureReason?: string | null } | null;
 }
 
 export interface ReadSignInActivityOptions {
@@ -80,6 +84,8 @@ export interface SignInReading {
   /** Sign-ins up to this time are read: the next reading starts from it. */
   readThrough: string;
   observations: number;
+  /** The log's sign-ins of the window, tallied: ranges of successes, failures per minute. */
+  activity: SignInTally;
 }
 
 /** Which window the next reading covers: since the last one (less the log's lag), or the whole retention. */
@@ -100,6 +106,8 @@ export function signInWindow(
 export async function readSignInActivity(options: ReadSignInActivityOptions): Promise<SignInReading> {
   const { transport, signal, now } = options;
   const window = signInWindow(options.readThrough, now);
+  // Readings overlap by the log's lag: what is before the previous reading's end was counted by it.
+  const tally = createSignInTally(window.mode === 'incremental' ? (options.readThrough ?? null) : null);
   let observed = 0;
   const read = async <T>(url: string, toObservations: (item: T) => SignInObservation[]) => {
     for await (const page of transport.pages<T>(url, { signal, permission: SIGN_IN_PERMISSION })) {
@@ -113,9 +121,18 @@ export async function readSignInActivity(options: ReadSignInActivityOptions): Pr
     await read<WireSpActivity>(SP_ACTIVITIES_URL, fromServicePrincipalActivity);
     await read<WireCredentialActivity>(CREDENTIAL_ACTIVITIES_URL, fromCredentialActivity);
   }
+  const fromLog = (item: WireSignIn) => {
+    tallySignIn(tally, item);
+    return fromSignIn(item);
+  };
   for (const eventType of ['servicePrincipal', 'managedIdentity'] as const)
-    await read<WireSignIn>(signInsUrl(eventType, window.since), fromSignIn);
-  return { ...window, readThrough: isoSeconds(now.getTime()), observations: observed };
+    await read<WireSignIn>(signInsUrl(eventType, window.since), fromLog);
+  return {
+    ...window,
+    readThrough: isoSeconds(now.getTime()),
+    observations: observed,
+    activity: tally.result(),
+  };
 }
 
 function observation(appId: unknown, keyId: unknown, at: unknown): SignInObservation[] {
@@ -144,6 +161,20 @@ function fromSignIn(item: WireSignIn): SignInObservation[] {
     ...observation(item.appId, null, item.createdDateTime),
     ...(keyId ? observation(item.appId, keyId, item.createdDateTime) : []),
   ];
+}
+
+function tallySignIn(tally: ReturnType<typeof createSignInTally>, item: WireSignIn): void {
+  if (typeof item.appId !== 'string' || typeof item.createdDateTime !== 'string') return;
+  const errorCode = item.status?.errorCode;
+  // A sign-in without a status is neither a success nor a failure Lanyard can vouch for.
+  if (typeof errorCode !== 'number') return;
+  tally.add({
+    appId: item.appId,
+    ipAddress: item.ipAddress,
+    at: item.createdDateTime,
+    success: errorCode === 0,
+    errorCode: errorCode === 0 ? null : errorCode,
+  });
 }
 
 /** The latest observation per (appId, keyId) of a page: the logs list every sign-in, most are repeats. */

@@ -11,9 +11,12 @@ import imitatesMicrosoftName from './imitates-microsoft-name.ts';
 import managedIdentitySubscriptionOwner from './managed-identity-subscription-owner.ts';
 import ownersAllInactive from './owners-all-disabled.ts';
 import privilegedIdentityWithSecret from './privileged-identity-with-secret.ts';
+import privilegedWorkloadWithoutConditionalAccess from './privileged-without-conditional-access.ts';
 import secretLifetimeOverPolicy from './secret-lifetime-over-policy.ts';
+import servicePrincipalAtRisk from './service-principal-at-risk.ts';
 import servicePrincipalInactive from './service-principal-inactive.ts';
 import thirdPartyMultitenantTier0 from './third-party-multitenant-tier0.ts';
+import tier0AppOwnerNotTier0 from './tier0-app-owner-not-tier0.ts';
 import tooManySecrets from './too-many-secrets.ts';
 
 export const CHECKS: readonly AnyCheck[] = [
@@ -29,6 +32,9 @@ export const CHECKS: readonly AnyCheck[] = [
   ownersAllInactive,
   servicePrincipalInactive,
   thirdPartyMultitenantTier0,
+  tier0AppOwnerNotTier0,
+  privilegedWorkloadWithoutConditionalAccess,
+  servicePrincipalAtRisk,
   managedIdentitySubscriptionOwner,
   imitatesMicrosoftName,
 ];

@@ -2,8 +2,10 @@
 // how to fix it) beside its logic. Checks are pure: they get the identity, what it reaches, its last use and the
 // time, and call nothing. A check over data that could not be collected answers `unknown`, never "pass".
 import type { Credential, Identity, Owner } from '../inventory.ts';
+import type { WorkloadProtection } from '../protection.ts';
 import type { LastUse, ReachInput } from '../risk/types.ts';
 import type { Workload } from '../risk/workload.ts';
+import type { TierOverrides } from '../tiers/tier-table.ts';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
@@ -22,6 +24,16 @@ export interface CheckSubject {
   identityLastUse: LastUse;
   /** The tenant this identity lives in, to tell its own applications from others'. */
   tenantId: string;
+  /**
+   * The user's tier overrides (risk.json), for checks that tier more than `reach` does (owners' directory roles),
+   * so they agree with it. Absent: Lanyard's tiers.
+   */
+  tiers?: TierOverrides;
+  /**
+   * The tenant's Conditional Access policies and Entra ID Protection's risk, as last read completely (null where
+   * never read: unknown). Tenant-wide: the same object for every identity of the integration.
+   */
+  protection: WorkloadProtection;
 }
 
 export interface CheckContext<P> {
@@ -31,7 +43,10 @@ export interface CheckContext<P> {
 
 /** One thing wrong with the identity: with the identity as a whole, or with one of its credentials. */
 export interface FindingDraft {
-  /** The credential it is about (keyId), absent when it is about the identity. */
+  /**
+   * The credential it is about (keyId), absent when it is about the identity. A finding about one owner of the
+   * identity carries `ownerFindingKey(owner)` here instead, so each owner is a finding of its own.
+   */
   keyId?: string;
   /** Plain English, one line; may embed tenant-controlled names (shown through inert-text.ts). */
   message: string;
@@ -115,6 +130,12 @@ export function carriesWorkloadFinding(identity: Identity, workload: Workload): 
 /** The application and the service principal of the workload, those the tenant holds. */
 export const partsOf = (workload: Workload): Identity[] =>
   [workload.application, workload.servicePrincipal].filter((part): part is Identity => Boolean(part));
+
+const OWNER_KEY = 'owner:';
+/** The key of a finding about one owner of the identity (FindingDraft.keyId); credential key ids are GUIDs. */
+export const ownerFindingKey = (owner: Pick<Owner, 'objectId'>): string => `${OWNER_KEY}${owner.objectId}`;
+/** Whether a finding's key names an owner rather than a credential. */
+export const isOwnerFindingKey = (key: string | null | undefined): boolean => !!key?.startsWith(OWNER_KEY);
 
 /** Owners of the application and of its service principal, each once: an owner of either can act on both. */
 export function workloadOwners(workload: Workload): Owner[] {

@@ -26,6 +26,7 @@ export const CIS_AZURE_V5 = 'CIS Microsoft Azure Foundations Benchmark v5.0';
 export const CIS_AZURE_V6 = 'CIS Microsoft Azure Foundations Benchmark v6.0';
 export const CIS_M365_V7 = 'CIS Microsoft 365 Foundations Benchmark v7.0';
 export const SCUBAGEAR = 'CISA ScubaGear Microsoft Entra ID baseline';
+export const ZERO_TRUST_ASSESSMENT = 'Microsoft Zero Trust Assessment';
 
 const GUIDE_SOURCE =
   'Mastering Workload Identity Security in Microsoft Entra ID, blog 6, summary table of CIS-aligned recommendations (shared/seeds/002)';
@@ -33,6 +34,8 @@ const CIS_AZURE_SOURCE =
   'prowler-cloud/prowler @3e000fa, prowler/compliance/azure/cis_{4.0,5.0,6.0}_azure.json';
 const CIS_M365_SOURCE = 'prowler-cloud/prowler @3e000fa, prowler/compliance/m365/cis_7.0_m365.json';
 const SCUBAGEAR_SOURCE = 'cisagov/ScubaGear, PowerShell/ScubaGear/baselines/aad.md';
+const ZTA_SOURCE =
+  'microsoft/zerotrustassessment, src/powershell/tests/Test-Assessment.<id>.ps1 (shared/reference/risk-and-controls.md §2.4)';
 
 export const CONTROLS: readonly Control[] = [
   // The guide's own table: the tasks it schedules, which Lanyard runs on every scan. Its inactive service principal
@@ -56,7 +59,8 @@ export const CONTROLS: readonly Control[] = [
     framework: GUIDE,
     id: '2.2',
     title: 'Owner audit: alert on applications with no owners',
-    checks: ['identity_without_owners', 'owners_all_inactive'],
+    // An owner below the tier of what he owns is an owner to audit first (Maester MT.1077/1078 "tier breach").
+    checks: ['identity_without_owners', 'owners_all_inactive', 'tier0_app_owner_not_tier0'],
     source: GUIDE_SOURCE,
   },
   {
@@ -172,6 +176,29 @@ export const CONTROLS: readonly Control[] = [
     title: 'Application certificate lifetime SHOULD be restricted to 365 days or less',
     checks: ['secret_lifetime_over_policy'],
     source: SCUBAGEAR_SOURCE,
+  },
+
+  // Microsoft's Zero Trust Assessment tests of workload identities (titles as risk-and-controls.md §2.4 sums them).
+  {
+    framework: ZERO_TRUST_ASSESSMENT,
+    id: '21862',
+    title: 'Risky workload identities are triaged',
+    checks: ['service_principal_at_risk'],
+    source: ZTA_SOURCE,
+  },
+  {
+    framework: ZERO_TRUST_ASSESSMENT,
+    id: '21883',
+    title: 'Risk-based Conditional Access covers workload identities',
+    checks: ['privileged_workload_without_conditional_access'],
+    source: ZTA_SOURCE,
+  },
+  {
+    framework: ZERO_TRUST_ASSESSMENT,
+    id: '21884',
+    title: 'Network-based Conditional Access covers workload identities',
+    checks: ['privileged_workload_without_conditional_access'],
+    source: ZTA_SOURCE,
   },
 ];
 

@@ -1,5 +1,6 @@
 // Builds check subjects for the checks' tests (test support only: nothing imports it outside *.test.ts files).
 import type { Credential, Identity } from '../inventory.ts';
+import { NO_PROTECTION_READ, type WorkloadProtection } from '../protection.ts';
 import { identity as identityOf } from '../risk/test-fixtures.ts';
 import type { LastUse, ReachInput } from '../risk/types.ts';
 import { workloadOf } from '../risk/workload.ts';
@@ -17,6 +18,8 @@ export interface SubjectOptions {
   lastUse?: Record<string, LastUse>;
   defaultLastUse?: LastUse;
   identityLastUse?: LastUse;
+  /** Conditional Access and ID Protection readings; default: never read. */
+  protection?: WorkloadProtection;
 }
 
 export function subject(of: Partial<Identity> | Identity = {}, options: SubjectOptions = {}): CheckSubject {
@@ -30,6 +33,7 @@ export function subject(of: Partial<Identity> | Identity = {}, options: SubjectO
       options.lastUse?.[credential.keyId] ?? options.defaultLastUse ?? WATCHED,
     identityLastUse: options.identityLastUse ?? options.defaultLastUse ?? WATCHED,
     tenantId: TENANT_ID,
+    protection: options.protection ?? NO_PROTECTION_READ,
   };
 }
 

@@ -42,6 +42,10 @@ test('each event type has its class and activity, and the class its required att
     'credential.added': [3004, 1],
     'credential.removed': [3004, 4],
     'signin.suspicious': [3002, 1],
+    'identity.risky': [2004, 1],
+    'identity.compromised': [2004, 2],
+    'identity.risk-cleared': [2004, 3],
+    'risk.detected': [2004, 1],
     'scan.finished': [6007, 2],
   };
   assert.deepEqual(Object.keys(OCSF_MAPPING).sort(), Object.keys(expected).sort());

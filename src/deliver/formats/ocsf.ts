@@ -1,5 +1,6 @@
 // Events as OCSF 1.3 (Open Cybersecurity Schema Framework) records, one class per kind of event:
 //   finding.*, credential.expiring, risk.changed → Detection Finding (2004, Findings)
+//   identity.risky/compromised/risk-cleared, risk.detected (Entra ID Protection) → Detection Finding (2004)
 //   identity.added / identity.removed            → Account Change (3001): Create / Delete of the account
 //   permission.granted / permission.revoked      → Account Change (3001): Attach Policy / Detach Policy
 //   identity.changed, owner.*                    → Entity Management (3004): Update of the identity
@@ -74,6 +75,10 @@ export const OCSF_MAPPING: Record<EventType, { cls: OcsfClass; activityId: numbe
   'owner.removed': { cls: ENTITY_MANAGEMENT, activityId: 3, activityName: 'Update' },
   'credential.added': { cls: ENTITY_MANAGEMENT, activityId: 1, activityName: 'Create' },
   'credential.removed': { cls: ENTITY_MANAGEMENT, activityId: 4, activityName: 'Delete' },
+  'identity.risky': { cls: DETECTION_FINDING, activityId: 1, activityName: 'Create' },
+  'identity.compromised': { cls: DETECTION_FINDING, activityId: 2, activityName: 'Update' },
+  'identity.risk-cleared': { cls: DETECTION_FINDING, activityId: 3, activityName: 'Close' },
+  'risk.detected': { cls: DETECTION_FINDING, activityId: 1, activityName: 'Create' },
   'signin.suspicious': { cls: AUTHENTICATION, activityId: 1, activityName: 'Logon' },
   'scan.finished': { cls: SCAN_ACTIVITY, activityId: 2, activityName: 'Completed' },
 };

@@ -9,7 +9,9 @@ import type { IdentityKind } from '../../../core/inventory.ts';
 import { mapOwner, type WireOwner } from '../map.ts';
 import { defineResource, type ResourceDeclaration } from '../resource.ts';
 
-export const OWNER_SELECT = 'id,displayName,userPrincipalName,accountEnabled';
+// `mail` (users only) is where alerts go first: a userPrincipalName is not always a mailbox. A plain $expand returns
+// it too (v1.0's default user properties include it).
+export const OWNER_SELECT = 'id,displayName,userPrincipalName,accountEnabled,mail';
 
 export function defineOwnersResource(
   name: string,

@@ -39,12 +39,12 @@ test('each list costs what the scan plan assumes', () => {
 test('builds readable URLs with one expansion and a nested $select', () => {
   assert.equal(
     resourceUrl(applicationOwners),
-    '/applications?$select=id&$expand=owners($select=id,displayName,userPrincipalName,accountEnabled)&$top=100',
+    '/applications?$select=id&$expand=owners($select=id,displayName,userPrincipalName,accountEnabled,mail)&$top=100',
   );
   assert.match(resourceUrl(applications), /^\/applications\?\$select=id,appId,.*keyCredentials&\$top=999$/);
   assert.equal(
     servicePrincipalOwners.expansion?.fullList('abc'),
-    '/servicePrincipals/abc/owners?$select=id,displayName,userPrincipalName,accountEnabled&$top=999',
+    '/servicePrincipals/abc/owners?$select=id,displayName,userPrincipalName,accountEnabled,mail&$top=999',
   );
 });
 
