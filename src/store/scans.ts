@@ -1,5 +1,6 @@
 // Scans: begin one, stream its facts into the staging table, list and read the records.
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { sortGrants } from '../core/access.ts';
 import {
@@ -17,7 +18,7 @@ import { canonicalIdentity, sortOwners } from './canonical-order.ts';
 import { commitScan } from './commit-scan.ts';
 import { type Db, type Executor, rows } from './connect.ts';
 import { assertFact } from './fact-guard.ts';
-import { driverError, pgErrorCode } from './pg-errors.ts';
+import { connectionLost, driverError, pgErrorCode } from './pg-errors.ts';
 import { integrations, scans } from './schema.ts';
 import type { BeginScanOptions, ScanRecord, ScanResult, ScanWriter, Store } from './types.ts';
 
@@ -173,11 +174,43 @@ function createWriter(
     async finish(result: ScanResult): Promise<ScanRecord> {
       open();
       clearInterval(renewal);
-      const record = await commitScan(db, kind, id, result);
+      const record = await commitRetrying(db, kind, id, result);
       finished = true;
       return record;
     },
   };
+}
+
+/** How long a commit keeps trying while PostgreSQL is away: a restart or a failover takes seconds. */
+const COMMIT_RETRY_MS = 30_000;
+
+/**
+ * Commits, trying again while the connection to PostgreSQL is lost (a server restarted or failed over under the
+ * scan; test/reliability/postgres-restart.test.ts). Without this, the scan whose staging the restart cut was left
+ * `running` until its lease ran out, its failure unrecorded and its reason lost, and every caller asking for a
+ * scan of the integration meanwhile waited on it. The commit is one transaction, so a retry never applies half of
+ * it; one whose answer alone was lost is found committed and not made twice. Still away after COMMIT_RETRY_MS:
+ * the error stands, and the lease records the scan abandoned.
+ */
+async function commitRetrying(
+  db: Db,
+  kind: Store['kind'],
+  id: number,
+  result: ScanResult,
+): Promise<ScanRecord> {
+  const deadline = Date.now() + COMMIT_RETRY_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (attempt > 0) {
+        const [done] = await db.select(recordColumns).from(scans).where(eq(scans.id, id));
+        if (done && done.status !== 'running' && !done.reason?.startsWith('abandoned')) return done;
+      }
+      return await commitScan(db, kind, id, result);
+    } catch (error) {
+      if (kind !== 'postgres' || !connectionLost(error) || Date.now() >= deadline) throw error;
+    }
+    await delay(Math.min(250 * 2 ** attempt, 2_000));
+  }
 }
 
 /** One staging row: the object and, by column name, what this chunk's facts set; absent columns keep their value. */
