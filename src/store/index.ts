@@ -81,7 +81,7 @@ async function assemble(
       ? shareOnDemand({ pglite: connection.pglite, dataDir: directory, guard })
       : undefined;
   // PGlite's lock proves no other process runs a scan; on PostgreSQL only an expired lease does.
-  if (lock) await abandonRunningScans(connection);
+  if (lock) await recoverFromDeadProcesses(connection);
   else if (connection.kind === 'postgres') await recoverAbandonedScans(connection.db);
   return {
     kind: connection.kind,
@@ -113,10 +113,14 @@ async function assemble(
 
 /**
  * With the directory locked, no other process can be writing: a scan still running was left by a process
- * that ended without finishing it. Record it as failed so it does not look alive forever.
+ * that ended without finishing it; record it as failed so it does not look alive forever. Events it had
+ * claimed for delivery (leased, never tried: attempts 0) go back at once instead of waiting out the lease.
  */
-async function abandonRunningScans(connection: Connection): Promise<void> {
+async function recoverFromDeadProcesses(connection: Connection): Promise<void> {
   await connection.db.transaction(async (tx) => {
+    await tx.execute(sql`
+      update outbox_pending set next_attempt_at = to_timestamp(0)
+      where attempts = 0 and next_attempt_at > now()`);
     for (const table of stagingTables()) {
       await tx.execute(
         sql`delete from ${identifier(table)} where scan_id in (select id from scans where status = 'running')`,

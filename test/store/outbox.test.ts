@@ -140,6 +140,19 @@ forEachDatabase('outbox', (database) => {
     assert.ok(!(await store.outbox.backlog()).some((b) => b.sink === name));
   });
 
+  test('reopened after its process died, the embedded database hands back the claims at once; a server waits out the lease', async () => {
+    const sink = `webhook-${randomUUID()}`;
+    const events = [event(1), event(2)];
+    await store.outbox.enqueue(events, [sink]);
+    assert.equal((await store.outbox.claim(sink, 10, new Date(), 60_000)).length, 2);
+    // The claiming process is gone; the next one opens the database.
+    await store.close();
+    store = await database.open();
+    const again = await store.outbox.claim(sink, 10, new Date(), 60_000);
+    // PGlite's directory lock proves nobody else holds it; on a server another relay may still be delivering.
+    assert.equal(again.length, database.name === 'pglite' ? 2 : 0);
+  });
+
   test('a relay that dies after claiming leaves the events to go again, with the same ids, once the lease ends', async () => {
     const sink = `webhook-${randomUUID()}`;
     const events = [event(1), event(2)];
