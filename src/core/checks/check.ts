@@ -3,7 +3,7 @@
 // time, and call nothing. A check over data that could not be collected answers `unknown`, never "pass".
 import type { Credential, Identity, Owner } from '../inventory.ts';
 import type { WorkloadProtection } from '../protection.ts';
-import type { LastUse, ReachInput } from '../risk/types.ts';
+import type { LastUse, Reach, ReachInput } from '../risk/types.ts';
 import type { Workload } from '../risk/workload.ts';
 import type { TierOverrides } from '../tiers/tier-table.ts';
 
@@ -143,4 +143,17 @@ export function workloadOwners(workload: Workload): Owner[] {
   for (const part of partsOf(workload))
     for (const owner of part.owners) if (!byId.has(owner.objectId)) byId.set(owner.objectId, owner);
   return [...byId.values()];
+}
+
+/** What a workload reaches, in a finding's words: the permission or role, its resource, a scope narrower than all. */
+export function describeReach(entry: Reach): string {
+  const scope = entry.scope && entry.scope !== '/' ? ` at ${entry.scope}` : '';
+  const resource = entry.resource ? ` (${entry.resource})` : '';
+  return `${entry.name}${resource}${scope}`;
+}
+
+/** The first few names of a list, and how many more: findings stay one line. */
+export function firstFew(names: readonly string[], max = 3): string {
+  const more = names.length > max ? ` and ${names.length - max} more` : '';
+  return `${names.slice(0, max).join(', ')}${more}`;
 }

@@ -1,28 +1,18 @@
 // A client secret on a workload that reaches tier 0 or 1: whoever reads the secret's value (a config file, a
 // pipeline log, a developer's laptop) holds that privilege, with nothing tied to a machine or a key.
 // Maester MT.1027, Prowler entra_service_principal_no_secrets_for_permanent_tier0_roles, ZTA 21772.
-import type { Reach } from '../risk/types.ts';
 import {
   credentialLabel,
   defineCheck,
+  describeReach,
   failWith,
+  firstFew,
   notApplicable,
   pass,
   type Severity,
   unknown,
 } from './check.ts';
 import { isExpired, signInKeyCredentials } from './credential-expired.ts';
-
-function describe(entry: Reach): string {
-  const scope = entry.scope && entry.scope !== '/' ? ` at ${entry.scope}` : '';
-  const resource = entry.resource ? ` (${entry.resource})` : '';
-  return `${entry.name}${resource}${scope}`;
-}
-
-function list(names: readonly string[], max = 3): string {
-  const more = names.length > max ? ` and ${names.length - max} more` : '';
-  return `${names.slice(0, max).join(', ')}${more}`;
-}
 
 export default defineCheck({
   id: 'privileged_identity_with_secret',
@@ -42,22 +32,22 @@ export default defineCheck({
     if (privileged.length) {
       const tier = privileged.some((entry) => entry.tier === 0) ? 0 : 1;
       const severity: Severity = tier === 0 ? 'critical' : 'high';
-      const top = privileged.filter((entry) => entry.tier === tier).map(describe);
+      const top = privileged.filter((entry) => entry.tier === tier).map(describeReach);
       return failWith(
         secrets.map((secret) => ({
           keyId: secret.keyId,
           severity,
-          message: `${credentialLabel(secret)} signs in as a workload that reaches tier ${tier}: ${list(top)}`,
+          message: `${credentialLabel(secret)} signs in as a workload that reaches tier ${tier}: ${firstFew(top)}`,
         })),
       );
     }
     // Access not read, or held but not classified: either could be tier 0, so neither is a pass.
-    const unclassified = reach.entries.filter((entry) => entry.tier === 'unknown').map(describe);
+    const unclassified = reach.entries.filter((entry) => entry.tier === 'unknown').map(describeReach);
     const gaps = [
       ...(reach.unknown ?? []),
       ...(unclassified.length
         ? [
-            `${unclassified.length} permission${unclassified.length === 1 ? '' : 's'} with no known tier (${list(unclassified)}); classify them in the tier overrides`,
+            `${unclassified.length} permission${unclassified.length === 1 ? '' : 's'} with no known tier (${firstFew(unclassified)}); classify them in the tier overrides`,
           ]
         : []),
     ];

@@ -5,19 +5,16 @@
 // workload identities"); it needs Workload Identities Premium, reading the policies Entra ID P1 and Policy.Read.All.
 // ZTA 21883/21884 (risk- and network-based Conditional Access for workload identities).
 import { coverageOf } from '../protection.ts';
-import type { Reach } from '../risk/types.ts';
-import { defineCheck, failWith, notApplicable, pass, type Severity, unknown } from './check.ts';
-
-function describe(entry: Reach): string {
-  const scope = entry.scope && entry.scope !== '/' ? ` at ${entry.scope}` : '';
-  const resource = entry.resource ? ` (${entry.resource})` : '';
-  return `${entry.name}${resource}${scope}`;
-}
-
-function list(names: readonly string[], max = 3): string {
-  const more = names.length > max ? ` and ${names.length - max} more` : '';
-  return `${names.slice(0, max).join(', ')}${more}`;
-}
+import {
+  defineCheck,
+  describeReach,
+  failWith,
+  firstFew,
+  notApplicable,
+  pass,
+  type Severity,
+  unknown,
+} from './check.ts';
 
 export default defineCheck({
   id: 'privileged_workload_without_conditional_access',
@@ -52,7 +49,7 @@ export default defineCheck({
     if (coverage.covering.length) return pass;
     if (coverage.undecided.length)
       return unknown(
-        `whether ${list(coverage.undecided.map((p) => `"${p.displayName}"`))} covers it depends on a custom security attribute filter Lanyard does not read`,
+        `whether ${firstFew(coverage.undecided.map((p) => `"${p.displayName}"`))} covers it depends on a custom security attribute filter Lanyard does not read`,
       );
     const tier = privileged.some((entry) => entry.tier === 0) ? 0 : 1;
     const severity: Severity = tier === 0 ? 'high' : 'medium';
@@ -62,12 +59,12 @@ export default defineCheck({
         coverageOf([{ ...p, state: 'enabled' }], identity.objectId).covering.length > 0,
     );
     const note = reportOnly.length
-      ? ` (report-only, enforcing nothing: ${list(reportOnly.map((p) => `"${p.displayName}"`))})`
+      ? ` (report-only, enforcing nothing: ${firstFew(reportOnly.map((p) => `"${p.displayName}"`))})`
       : '';
     return failWith([
       {
         severity,
-        message: `reaches tier ${tier} (${list(privileged.filter((e) => e.tier === tier).map(describe))}) and no enabled Conditional Access policy covers it${note}`,
+        message: `reaches tier ${tier} (${firstFew(privileged.filter((e) => e.tier === tier).map(describeReach))}) and no enabled Conditional Access policy covers it${note}`,
       },
     ]);
   },

@@ -8,13 +8,14 @@
 // answer unknown, never "not tier 0".
 import { type Grant, tierOfGrant } from '../access.ts';
 import type { Owner } from '../inventory.ts';
-import type { Reach } from '../risk/types.ts';
 import type { TierOverrides } from '../tiers/tier-table.ts';
 import {
   carriesWorkloadFinding,
   defineCheck,
+  describeReach,
   type FindingDraft,
   failWith,
+  firstFew,
   notApplicable,
   ownerFindingKey,
   partsOf,
@@ -39,17 +40,6 @@ function ownerName(owner: Owner): string {
   return owner.userPrincipalName ?? `${owner.objectId} (details not readable)`;
 }
 
-function describe(entry: Reach): string {
-  const scope = entry.scope && entry.scope !== '/' ? ` at ${entry.scope}` : '';
-  const resource = entry.resource ? ` (${entry.resource})` : '';
-  return `${entry.name}${resource}${scope}`;
-}
-
-function list(names: readonly string[], max = 3): string {
-  const more = names.length > max ? ` and ${names.length - max} more` : '';
-  return `${names.slice(0, max).join(', ')}${more}`;
-}
-
 export default defineCheck({
   id: 'tier0_app_owner_not_tier0',
   title: 'Tier-0 workload owned by a user below tier 0',
@@ -72,7 +62,7 @@ export default defineCheck({
     }
     const findings: FindingDraft[] = [];
     let rolesUnknown = false;
-    const rights = list(tier0.map(describe));
+    const rights = firstFew(tier0.map(describeReach));
     for (const owner of people) {
       if (!owner.directoryRoles) {
         rolesUnknown = true;
@@ -80,7 +70,7 @@ export default defineCheck({
       }
       if (holdsTier0(owner.directoryRoles, tiers)) continue;
       const held = owner.directoryRoles.map((role) => role.permission);
-      const roles = held.length ? `holds only ${list([...new Set(held)])}` : 'holds no directory role';
+      const roles = held.length ? `holds only ${firstFew([...new Set(held)])}` : 'holds no directory role';
       // A disabled account cannot sign in until someone enables it again: still a path, a less direct one.
       const disabled = owner.accountEnabled === false;
       findings.push({
