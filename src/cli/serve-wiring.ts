@@ -160,16 +160,35 @@ function keepDelivering(
     sinks: wiring.sinks,
     onDeliveries: (rounds) => metrics.delivered(rounds),
   });
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    // One round at a time: a long backlog is drained by the round under way.
-    running ??= monitoring
-      .deliver()
-      .catch((error) => log.error({ err: error }, 'delivery failed'))
+  // A long backlog is drained by the round under way: the next starts only after it.
+  return repeatEvery(
+    DELIVERY_MS,
+    async () => {
+      await monitoring.deliver();
+    },
+    { onError: (error) => log.error({ err: error }, 'delivery failed') },
+  );
+}
+
+/**
+ * Runs `round` every `ms`, one at a time (a tick while one runs is skipped), and at once with `immediately`;
+ * its errors go to `onError`. What it returns stops the timer and waits for a round under way.
+ */
+function repeatEvery(
+  ms: number,
+  round: () => Promise<void>,
+  options: { immediately?: boolean; onError: (error: unknown) => void },
+): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= round()
+      .catch(options.onError)
       .finally(() => {
         running = undefined;
       });
-  }, DELIVERY_MS);
+  };
+  if (options.immediately) tick();
+  const timer = setInterval(tick, ms);
   return async () => {
     clearInterval(timer);
     await running;
@@ -192,30 +211,19 @@ function keepDigesting(
     channels: wiring.channels,
     ...(wiring.alerts ? { alerts: wiring.alerts } : {}),
   });
-  let running: Promise<unknown> | undefined;
-  const round = () => {
-    running ??= monitoring
-      .sendDigest()
-      .then((summaries) => {
-        for (const summary of summaries) {
-          if (summary.sent.length || summary.failed.length)
-            log.info(
-              { channel: summary.channel, sent: summary.sent.length, failed: summary.failed.length },
-              'daily digest',
-            );
-        }
-      })
-      .catch((error) => log.error({ err: error }, 'the daily digest failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  round();
-  const timer = setInterval(round, DIGEST_CHECK_MS);
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return repeatEvery(
+    DIGEST_CHECK_MS,
+    async () => {
+      for (const summary of await monitoring.sendDigest()) {
+        if (summary.sent.length || summary.failed.length)
+          log.info(
+            { channel: summary.channel, sent: summary.sent.length, failed: summary.failed.length },
+            'daily digest',
+          );
+      }
+    },
+    { immediately: true, onError: (error) => log.error({ err: error }, 'the daily digest failed') },
+  );
 }
 
 /** Syncs the schedules now and every minute; returns what stops it. */

@@ -41,6 +41,38 @@ after(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
+/** The built CLI running `args` as a service: its stderr lines, a wait for one, and its exit. */
+async function startService(args: string[], serviceEnv: Record<string, string | undefined>) {
+  const { bin } = await builtCli();
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, ...serviceEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const seen: string[] = [];
+  child.stdout.resume();
+  const lines = createInterface({ input: child.stderr });
+  lines.on('line', (line) => seen.push(line));
+  return {
+    child,
+    exited,
+    stderr: () => seen.map((line) => `${line}\n`).join(''),
+    /** The first stderr line matching, seen already or to come; rejects if the service ends first. */
+    line(pattern: RegExp): Promise<RegExpExecArray> {
+      return new Promise((resolve, reject) => {
+        const check = (text: string) => {
+          const found = pattern.exec(text);
+          if (found) resolve(found);
+          return found;
+        };
+        if (seen.some(check)) return;
+        lines.on('line', check);
+        exited.then(() => reject(new Error(`${args[0]} ended: ${seen.join('\n')}`)));
+      });
+    },
+  };
+}
+
 test('help, bad options, a bad cron and worker on the embedded database are answered before any database opens', async () => {
   const nowhere = join(tmpdir(), `lanyard-serve-help-${process.pid}`);
   const at = { LANYARD_HOME: nowhere };
@@ -115,26 +147,12 @@ test('integration run: one job however often asked; --wait refuses while nothing
 });
 
 test('serve takes the queued Run Now, reports the scan on /healthz and /metrics, and stops on SIGTERM', async () => {
-  const { bin } = await builtCli();
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
-    env: { ...process.env, LANYARD_DATABASE_URL: undefined, LANYARD_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  child.stdout.resume();
-  const lines = createInterface({ input: child.stderr });
-  lines.on('line', (line) => {
-    stderr += `${line}\n`;
+  const service = await startService(['serve', '--port', '0'], {
+    LANYARD_DATABASE_URL: undefined,
+    LANYARD_HOME: home,
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      lines.on('line', (line) => {
-        const found = /^lanyard serve: (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(line);
-        if (found) resolve(found[1]!);
-      });
-      exited.then(() => reject(new Error(`serve ended: ${stderr}`)));
-    });
+    const [, url] = await service.line(/^lanyard serve: (http:\/\/127\.0\.0\.1:\d+)\/healthz/);
     let report: HealthReport | undefined;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -159,18 +177,17 @@ test('serve takes the queued Run Now, reports the scan on /healthz and /metrics,
     const scheduled = await cli(['integration', 'schedule', 'prod', '0 5 * * *']);
     assert.match(scheduled.stdout, /^scheduled "prod": 0 5 \* \* \* \(UTC\)/);
   } finally {
-    child.kill('SIGTERM');
+    service.child.kill('SIGTERM');
   }
-  assert.equal(await exited, 0, stderr);
-  assert.match(stderr, /stopping: no new scans/);
-  assert.match(stderr, /\nstopped\n$/);
+  assert.equal(await service.exited, 0, service.stderr());
+  assert.match(service.stderr(), /stopping: no new scans/);
+  assert.match(service.stderr(), /\nstopped\n$/);
   assert.equal(existsSync(join(home, 'data.lock')), false, 'the embedded database was released');
   // The next command opens the store at once.
   await cli(['integration', 'list']);
 });
 
 test('a worker given --port reports the scans it ran on its own /healthz and /metrics (PostgreSQL)', async () => {
-  const { bin } = await builtCli();
   const database = `lanyard_worker_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
@@ -178,29 +195,13 @@ test('a worker given --port reports the scans it ran on its own /healthz and /me
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${database}`;
   const onServer = { ...env(), LANYARD_DATABASE_URL: url.toString() };
-  const child = spawn(process.execPath, [bin, 'worker', '--port', '0'], {
-    env: { ...process.env, ...onServer },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  child.stdout.resume();
-  const lines = createInterface({ input: child.stderr });
-  lines.on('line', (line) => {
-    stderr += `${line}\n`;
-  });
+  const service = await startService(['worker', '--port', '0'], onServer);
   try {
     const created = await runCli(emulatorIntegrationArgs(emulator, 'prod'), onServer);
     assert.equal(created.code, 0, created.stderr);
+    const [, base] = await service.line(/^lanyard worker: (http:\/\/127\.0\.0\.1:\d+)\/healthz/);
     // The address comes first; the worker takes jobs once it says so.
-    const base = await new Promise<string>((resolve, reject) => {
-      let address: string | undefined;
-      lines.on('line', (line) => {
-        address ??= /^lanyard worker: (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(line)?.[1];
-        if (address && /^lanyard worker: taking scan jobs/.test(line)) resolve(address);
-      });
-      exited.then(() => reject(new Error(`worker ended: ${stderr}`)));
-    });
+    await service.line(/^lanyard worker: taking scan jobs/);
     const waited = await runCli(['integration', 'run', 'prod', '--wait'], onServer);
     assert.equal(waited.code, 0, waited.stderr);
     assert.match(waited.stdout, /^scan \d+ succeeded/);
@@ -211,10 +212,10 @@ test('a worker given --port reports the scans it ran on its own /healthz and /me
     assert.match(metrics, /^lanyard_scans_total\{integration="prod",status="succeeded"\} 1$/m);
     assert.equal((await fetch(`${base}/api`)).status, 401);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    service.child.kill('SIGTERM');
+    await service.exited;
     await admin.query(`drop database if exists "${database}" with (force)`);
     await admin.end();
   }
-  assert.match(stderr, /\nstopped\n$/);
+  assert.match(service.stderr(), /\nstopped\n$/);
 });
