@@ -54,6 +54,20 @@ test('the installed command prints its version and runs the demo without dev dep
   const demo = await run(lanyard, ['demo', '--apps', '120'], { env: demoEnv, maxBuffer: 16 * 1024 * 1024 });
   assert.match(demo.stdout, /Scan \d+ succeeded/);
   assert.doesNotMatch(demo.stderr, /warn|error/i);
+  // The second act: the tenant changes, the rescan shows what changed and what a SIEM got.
+  assert.match(demo.stdout, /Then the tenant changed:\n {2}a secret "hotfix \(demo\)"/);
+  assert.match(
+    demo.stdout,
+    /^SIEM events of the rescan \(\d+, as OCSF in .*siem-events\.ocsf\.jsonl\): .*\d+ signin\.suspicious/m,
+  );
+  assert.match(
+    demo.stdout,
+    /^ {2}signin\.suspicious +high +.* a network range it never signed in from before/m,
+  );
+  assert.match(
+    demo.stdout,
+    /^ {2}signin\.suspicious +medium +.* failed to sign in \d+ times within 10 minutes/m,
+  );
   // Its emulated cloud stopped with the demo: a later scan says so and how to bring it back.
   const later = await run(lanyard, ['scan', '--integration', 'demo', '--quiet'], { env: demoEnv }).catch(
     (e) => e,

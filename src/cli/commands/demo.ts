@@ -7,9 +7,11 @@ import type { Command } from 'commander';
 import { previewAlerts } from '../../alerts/preview.ts';
 import { CHECKS } from '../../core/checks/catalogue.ts';
 import { InvalidInput } from '../../core/errors.ts';
+import type { LanyardEvent } from '../../core/events.ts';
 import { inert } from '../../core/inert-text.ts';
 import type { Identity } from '../../core/inventory.ts';
 import { buildOverview } from '../../core/overview.ts';
+import type { EventSink } from '../../deliver/sink.ts';
 import { createChangesService } from '../../services/changes-service.ts';
 import { createFindingsService } from '../../services/findings-service.ts';
 import { alertFindingOf } from '../../services/monitoring-service.ts';
@@ -26,6 +28,51 @@ import { createCliScanService } from '../scan-wiring.ts';
 import { changeDemoTenant } from './demo-changes.ts';
 
 export const DEMO_INTEGRATION = 'demo';
+/** The event types of the rescan the demo lists one by one: what a SOC would look at first. */
+const SIEM_TYPES_SHOWN = new Set([
+  'signin.suspicious',
+  'identity.risky',
+  'identity.compromised',
+  'risk.detected',
+  'permission.granted',
+]);
+const SIEM_LINES_SHOWN = 8;
+
+/** A SIEM of the demo's own: an OCSF file, as `ocsf-file` writes it, and the events kept to show. */
+async function demoSiem(demoDir: string) {
+  const path = join(demoDir, 'siem-events.ocsf.jsonl');
+  await rm(path, { force: true });
+  const { createOcsfFileSink } = await import('../../deliver/sinks/ocsf-file.ts');
+  const ocsf = createOcsfFileSink({ type: 'ocsf-file', name: 'demo-siem', path });
+  const events: LanyardEvent[] = [];
+  const sink: EventSink = {
+    name: ocsf.name,
+    async deliver(batch) {
+      await ocsf.deliver(batch);
+      events.push(...batch);
+    },
+    close: () => ocsf.close?.() ?? Promise.resolve(),
+  };
+  return { path, sink, events };
+}
+
+/** How many events of each type the rescan sent, and the ones a SOC would look at first. */
+function renderSiemEvents(events: readonly LanyardEvent[], path: string): string {
+  const counts = new Map<string, number>();
+  for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  const byType = [...counts].map(([type, n]) => `${n} ${type}`).join(', ');
+  const shown = events.filter((event) => SIEM_TYPES_SHOWN.has(event.type)).slice(0, SIEM_LINES_SHOWN);
+  return [
+    `SIEM events of the rescan (${events.length}, as OCSF in ${inert(path)}): ${byType || 'none'}`,
+    ...shown.map((event) => {
+      const name = event.subject?.displayName;
+      const about = name && !event.summary.includes(name) ? `"${name}": ` : '';
+      return `  ${event.type.padEnd(20)} ${event.severity.padEnd(8)} ${inert(`${about}${event.summary}`)}`;
+    }),
+    '',
+    '',
+  ].join('\n');
+}
 /** The riskiest credentials the demo ends with: enough to show the point, few enough to read. */
 const RISKIEST_SHOWN = 5;
 
@@ -58,6 +105,7 @@ export function registerDemo(program: Command): void {
       const { startEmulator } = await import('../../../emulator/index.ts');
       const emulator = await startEmulator({ port: 0, tenants: [{ seed, apps }], outDir: demoDir });
       const out = process.stdout;
+      const siem = await demoSiem(demoDir);
       try {
         out.write(
           `Started the Microsoft cloud emulator at ${emulator.origin} with a tenant of ${apps} applications.\n`,
@@ -65,6 +113,7 @@ export function registerDemo(program: Command): void {
         const { scanner } = emulator;
         const now = Date.now();
         const {
+          rescanEvents,
           summary,
           identities,
           riskiest,
@@ -96,8 +145,9 @@ export function registerDemo(program: Command): void {
             `Created integration "${DEMO_INTEGRATION}" (certificate sign-in as ${scanner.clientId}). Scanning…\n`,
           );
           const progress = createProgressReporter({ quiet: Boolean(options.quiet) });
-          // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in.
-          const scans = createCliScanService(store);
+          // The same parts as `lanyard scan`: the inventory, what each identity reaches and when it last signed in;
+          // the events a SIEM would get go to a local OCSF file, and are kept to show the rescan's.
+          const scans = createCliScanService(store, {}, undefined, { sinks: [siem.sink] });
           const { summary, error } = await scans.run(DEMO_INTEGRATION, {
             onProgress: (p) => progress.update(p),
           });
@@ -114,6 +164,7 @@ export function registerDemo(program: Command): void {
           const firstReport = await findings.list({ integration: DEMO_INTEGRATION });
           // The second act: the tenant changes, a rescan finds what changed, what is now wrong, whom to tell.
           const changed = await changeDemoTenant(emulator.tenants[0]!, now);
+          const eventsBefore = siem.events.length;
           // Full, so the grant shows too: an incremental scan keeps what principals hold from the last full one.
           const rescan = await scans.run(DEMO_INTEGRATION, { full: true });
           if (rescan.error) throw rescan.error;
@@ -135,6 +186,7 @@ export function registerDemo(program: Command): void {
           const report = await findings.list({ integration: DEMO_INTEGRATION });
           const after = await store.inventory.list({ integrationId: ref.id });
           return {
+            rescanEvents: siem.events.slice(eventsBefore),
             summary,
             identities,
             riskiest,
@@ -167,6 +219,7 @@ export function registerDemo(program: Command): void {
           `Findings now: ${rescan.findings?.opened ?? 0} new, ${rescan.findings?.resolved ?? 0} resolved; by severity:\n`,
         );
         out.write(`${renderFindingsBySeverity(report)}\n\n`);
+        out.write(renderSiemEvents(rescanEvents, siem.path));
         // Where the alerts would go, without a mail server: printed, and written to a local inbox file.
         const inboxPath = join(demoDir, 'alerts-inbox.jsonl');
         await rm(inboxPath, { force: true });
@@ -205,6 +258,7 @@ export function registerDemo(program: Command): void {
           ].join('\n'),
         );
       } finally {
+        await siem.sink.close?.();
         await emulator.close();
       }
     });
