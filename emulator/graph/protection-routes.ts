@@ -2,7 +2,8 @@
 // shapes (conditionalAccessPolicy, riskyServicePrincipal, servicePrincipalRiskDetection), paged with nextLink.
 // Unlicensed tenants get what Graph answers them: 403 with "Your tenant is not licensed for this feature."
 // (`AccessDenied` for Conditional Access, `Forbidden` for ID Protection, as field reports quote them: Conditional
-// Access needs Entra ID P1, the risk APIs Workload ID Premium per their API pages).
+// Access needs Entra ID P1, the risk APIs Workload ID Premium per their API pages). Not confirmed: that listing the
+// policies is refused with the same body; the one captured (a public test file) came from creating a policy.
 import { licenceOf } from '../reports/sign-ins.ts';
 import type {
   StoredConditionalAccessPolicy,
