@@ -513,21 +513,49 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   if (options.signal?.aborted) throw options.signal.reason;
   // The first failure, as named by the transport (or the store's own error from onFacts).
   if (failed.signal.aborted) throw failed.signal.reason;
-  if (unreadableOwners > 0) warnings.push(unreadableOwnersWarning(unreadableOwners));
-  const tenant = await tenantRead;
-  const stats = transport.stats();
-  const outcome = parts.snapshot('not read');
+  const result = await endOfCollection({
+    tenantRead,
+    transport,
+    counter,
+    parts,
+    warnings,
+    unreadableOwners,
+    plan,
+    signIns,
+    tenantReadings,
+  });
+  return { ...result, ...(azureSubscriptions ? { azureSubscriptions } : {}) };
+}
+
+/**
+ * What a collection, full or incremental, ends with once its reads are over: the tenant, the counts, the
+ * warnings, its cost, and whether every part that holds a scan back completed.
+ */
+export async function endOfCollection(end: {
+  tenantRead: ReturnType<typeof resolveTenant>;
+  transport: Pick<GraphTransport, 'stats'>;
+  counter: ReturnType<typeof createCounter>;
+  parts: PartTracker;
+  warnings: string[];
+  unreadableOwners: number;
+  plan: QueryPlan;
+  signIns: SignInReading | undefined;
+  tenantReadings: TenantReading[];
+}): Promise<CollectInventoryResult> {
+  const { warnings, signIns, tenantReadings } = end;
+  if (end.unreadableOwners > 0) warnings.push(unreadableOwnersWarning(end.unreadableOwners));
+  const tenant = await end.tenantRead;
+  const stats = end.transport.stats();
   return {
     tenantId: tenant.id,
     tenantDisplayName: tenant.displayName,
-    counts: counter.counts(),
+    counts: end.counter.counts(),
     warnings,
-    complete: !outcome.some(holdsScanBack),
+    complete: !end.parts.snapshot('not read').some(holdsScanBack),
     requests: stats.requests,
     resourceUnits: stats.resourceUnits,
-    plan,
+    plan: end.plan,
     ...(signIns ? { signIns } : {}),
-    ...(azureSubscriptions ? { azureSubscriptions } : {}),
     ...(tenantReadings.length ? { tenantReadings } : {}),
   };
 }

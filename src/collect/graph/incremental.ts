@@ -13,15 +13,15 @@
 //    whole, so a re-read owner would otherwise lose the roles the last full scan gave it (unknown, never none).
 import { PermissionMissing, UpstreamFailed } from '../../core/errors.ts';
 import { changesIdentity, type IdentityFact } from '../../core/facts.ts';
-import { createPartTracker, holdsScanBack, type PartTracker } from '../../core/scan-parts.ts';
+import { createPartTracker, type PartTracker } from '../../core/scan-parts.ts';
 import { ACCESS_PART, MANAGED_IDENTITY_FEDERATED_PART, readDirectoryRoles } from './access.ts';
 import { AUDIT_LAG_MS, AUDIT_PERMISSION, AUDIT_RETENTION_MS, readAuditedChanges } from './audit-changes.ts';
 import { readListingsById, readRelationById } from './by-id.ts';
 import {
   type CollectInventoryOptions,
   type CollectInventoryResult,
+  endOfCollection,
   type QueryPlan,
-  unreadableOwnersWarning,
 } from './collector.ts';
 import { failsAlone, readDisabledUsers, resolveTenant } from './collector-reads.ts';
 import { readDeltaRound } from './delta.ts';
@@ -279,23 +279,21 @@ export async function collectIncremental(
   await delivering.catch((error: unknown) => failed.abort(error));
   if (options.signal?.aborted) throw options.signal.reason;
   if (failed.signal.aborted) throw failed.signal.reason;
-  if (unreadableOwners > 0) warnings.push(unreadableOwnersWarning(unreadableOwners));
-  const tenant = await tenantRead;
-  const stats = transport.stats();
-  const outcome = parts.snapshot('not read');
   if (!appRound.deltaLink || !spRound.deltaLink)
     throw new UpstreamFailed('a delta round ended without a link');
-  return {
-    tenantId: tenant.id,
-    tenantDisplayName: tenant.displayName,
-    counts: counter.counts(),
+  const result = await endOfCollection({
+    tenantRead,
+    transport,
+    counter,
+    parts,
     warnings,
-    complete: !outcome.some(holdsScanBack),
-    requests: stats.requests,
-    resourceUnits: stats.resourceUnits,
+    unreadableOwners,
     plan,
-    ...(signIns ? { signIns } : {}),
-    ...(tenantReadings.length ? { tenantReadings } : {}),
+    signIns,
+    tenantReadings,
+  });
+  return {
+    ...result,
     syncState: {
       version: 1,
       deltaLinks: { applications: appRound.deltaLink, servicePrincipals: spRound.deltaLink },
