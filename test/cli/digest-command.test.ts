@@ -58,9 +58,11 @@ after(async () => {
 });
 
 test('asking for a digest that is off says how to turn it on', async () => {
+  const none = await cli(['alerts', 'digest'], EXIT_CODES.LANYARD_INVALID_INPUT);
+  assert.match(none.stderr, /the daily digest is off: there is no .*monitoring\.json/);
   await writeFile(join(home, 'monitoring.json'), settings(false));
   const result = await cli(['alerts', 'digest'], EXIT_CODES.LANYARD_INVALID_INPUT);
-  assert.match(result.stderr, /the daily digest is off/);
+  assert.match(result.stderr, /the daily digest is off in .*monitoring\.json/);
   assert.match(result.stderr, /fix: .*"digest": \{ "enabled": true/);
 });
 

@@ -22,8 +22,11 @@ export function registerAlerts(program: Command): void {
       const { buildMonitoring, loadMonitoringSettings } = await import('../monitoring-settings.ts');
       const settings = await loadMonitoringSettings(globals);
       if (!settings.alerts?.digest.enabled) {
-        throw new InvalidInput(`the daily digest is off in ${settings.path}`, {
-          fix: 'add "digest": { "enabled": true, "hourUtc": 8 } to its "alerts", with an email channel',
+        const where = settings.fromFile
+          ? `is off in ${settings.path}`
+          : `is off: there is no ${settings.path}`;
+        throw new InvalidInput(`the daily digest ${where}`, {
+          fix: 'add "digest": { "enabled": true, "hourUtc": 8 } to its "alerts", with an email channel (README: Daily digest)',
         });
       }
       const config = settings.alerts;
