@@ -1,6 +1,6 @@
 // Outbox delivery: how fast the relay moves events from the database to a Splunk HEC and a syslog (TCP)
 // receiver on this machine, and how long a backlog takes to drain once a sink that was down comes back.
-//   npm run bench -- outbox [--events 100000] [--batch 500] [--database postgres://...]
+//   npm run bench -- outbox [--events 100000] [--batch 1000] [--database postgres://...]
 // The receivers are the tests' (test/deliver/receivers.ts), in a child process (outbox-receivers.ts) so their
 // parsing does not count as the relay's time: they parse every frame and count ids, no logging.
 import { type ChildProcess, fork } from 'node:child_process';
@@ -78,7 +78,7 @@ function events(count: number, at: Date): LanyardEvent[] {
 
 export async function run(args: string[]): Promise<void> {
   const count = Number(option(args, 'events', '100000'));
-  const batchSize = Number(option(args, 'batch', '500'));
+  const batchSize = Number(option(args, 'batch', '1000'));
   const url = option(args, 'database', '');
   const dir = await mkdtemp(join(tmpdir(), 'lanyard-bench-outbox-'));
   const store = await openStore(
