@@ -208,14 +208,6 @@ function defaultName(channel: ChannelConfig): string {
 }
 
 /** The channels of a config, their secrets read from `env` now (a missing variable fails here, by name). */
-/** The channels that hold their alerts for the daily digest: the email ones, when the digest is on. */
-export function digestChannelNames(config: Pick<AlertsConfig, 'channels' | 'digest'>): string[] {
-  if (!config.digest.enabled) return [];
-  return config.channels
-    .filter((channel) => channel.type === 'email')
-    .map((channel) => channel.name ?? 'email');
-}
-
 export function channelsFromConfig(
   config: Pick<AlertsConfig, 'channels'>,
   env: Readonly<Record<string, string | undefined>> = process.env,

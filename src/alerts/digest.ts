@@ -3,9 +3,21 @@
 // what a channel fails to send stays held for the next round.
 import { type Alert, byUrgency, digestCutoff } from '../core/alerts.ts';
 import type { AlertChannel } from './channel.ts';
+import type { AlertsConfig } from './config.ts';
 import { type ChannelSummary, dispatchToChannel } from './dispatch.ts';
 import type { AlertHold } from './hold.ts';
 import type { AlertLedger } from './ledger.ts';
+
+/**
+ * The channels that hold their alerts for the daily digest: the email ones, when the digest is on. Here, not
+ * in config.ts, which loads every channel (nodemailer among them) and would load it at every start.
+ */
+export function digestChannelNames(config: Pick<AlertsConfig, 'channels' | 'digest'>): string[] {
+  if (!config.digest.enabled) return [];
+  return config.channels
+    .filter((channel) => channel.type === 'email')
+    .map((channel) => channel.name ?? 'email');
+}
 
 export interface DigestRound {
   /** The channels that hold alerts for the digest. */

@@ -3,8 +3,8 @@
 // go to the owners through the alert channels (each once per channel, ever), and the outbox is delivered to the
 // sinks. A failing channel or sink only delays its own messages; nothing here fails the scan.
 import type { AlertChannel } from '../alerts/channel.ts';
-import { type AlertsConfig, digestChannelNames } from '../alerts/config.ts';
-import { sendDigest } from '../alerts/digest.ts';
+import type { AlertsConfig } from '../alerts/config.ts';
+import { digestChannelNames, sendDigest } from '../alerts/digest.ts';
 import { type ChannelSummary, dispatchAlerts } from '../alerts/dispatch.ts';
 import {
   type Alert,
