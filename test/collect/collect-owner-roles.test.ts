@@ -13,7 +13,7 @@ import { type Grant, sortGrants } from '../../src/core/access.ts';
 import type { IdentityFact } from '../../src/core/facts.ts';
 import type { Owner } from '../../src/core/inventory.ts';
 import { createPartTracker } from '../../src/core/scan-parts.ts';
-import { FAST_THROTTLE, scannerTransport } from './helpers.ts';
+import { directoryRoleGrants, FAST_THROTTLE, scannerTransport } from './helpers.ts';
 
 const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 };
 
@@ -41,26 +41,7 @@ function expectedRoles(emu: RunningEmulator): Map<string, Grant[]> {
   const truth = accessGroundTruth(emu.tenants[0]!);
   const out = new Map<string, Grant[]>();
   for (const user of truth.users) {
-    const grants: Grant[] = [
-      ...user.directoryRoles.map(
-        (r): Grant => ({
-          kind: 'directory-role',
-          permission: r.displayName ?? r.roleDefinitionId,
-          permissionId: r.roleDefinitionId,
-          scope: r.directoryScopeId,
-        }),
-      ),
-      ...user.eligibleDirectoryRoles.map(
-        (r): Grant => ({
-          kind: 'directory-role',
-          permission: r.displayName ?? r.roleDefinitionId,
-          permissionId: r.roleDefinitionId,
-          scope: r.directoryScopeId,
-          eligible: true,
-        }),
-      ),
-    ];
-    out.set(user.id, sortGrants(grants));
+    out.set(user.id, sortGrants(directoryRoleGrants(user)));
   }
   return out;
 }

@@ -112,27 +112,31 @@ export function expectedAccess(truth: AccessGroundTruth): Map<string, Grant[]> {
           }),
         ),
       ),
-      ...s.directoryRoles.map(
-        (r): Grant => ({
-          kind: 'directory-role',
-          permission: r.displayName ?? r.roleDefinitionId,
-          permissionId: r.roleDefinitionId,
-          scope: r.directoryScopeId,
-        }),
-      ),
-      ...s.eligibleDirectoryRoles.map(
-        (r): Grant => ({
-          kind: 'directory-role',
-          permission: r.displayName ?? r.roleDefinitionId,
-          permissionId: r.roleDefinitionId,
-          scope: r.directoryScopeId,
-          eligible: true,
-        }),
-      ),
+      ...directoryRoleGrants(s),
     ];
     if (grants.length > 0) out.set(s.id, sortGrants(grants));
   }
   return out;
+}
+
+type TruthRole = AccessGroundTruth['servicePrincipals'][number]['directoryRoles'][number];
+
+/** A principal's active and eligible directory roles in the answer key, as the collector's grants. */
+export function directoryRoleGrants(principal: {
+  directoryRoles: readonly TruthRole[];
+  eligibleDirectoryRoles: readonly TruthRole[];
+}): Grant[] {
+  const grant = (r: TruthRole, eligible: boolean): Grant => ({
+    kind: 'directory-role',
+    permission: r.displayName ?? r.roleDefinitionId,
+    permissionId: r.roleDefinitionId,
+    scope: r.directoryScopeId,
+    ...(eligible ? { eligible: true as const } : {}),
+  });
+  return [
+    ...principal.directoryRoles.map((r) => grant(r, false)),
+    ...principal.eligibleDirectoryRoles.map((r) => grant(r, true)),
+  ];
 }
 
 /** Assembles facts as the store does: owners replace, federated credentials append. */
