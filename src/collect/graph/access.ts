@@ -302,13 +302,18 @@ export function rolesByPrincipal(roles: DirectoryRoles): Map<string, Grant[]> {
  * Role names by id and template id, every role assignment (per definition where Graph wants a filter) and every
  * eligibility. A refused eligibility list fails the whole reading but for the licence refusal (see the top).
  */
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
 export async function readDirectoryRoles(
   transport: Reader,
   signal: AbortSignal,
   read: (n: number) => void,
 ): Promise<DirectoryRoles> {
   const permission = ACCESS_PERMISSIONS.roles;
-  const [definitions, assignments, eligibilities] = await Promise.all([
+  const [definitionsRead, assignmentsRead, eligibilitiesRead] = await Promise.allSettled([
     collect<WireRoleDefinition>(transport, ROLE_DEFINITIONS_URL, permission, signal, read),
     collect<WireRoleAssignment>(transport, ROLE_ASSIGNMENTS_URL, permission, signal, read).catch(
       (error: unknown) => (error instanceof QueryRefused ? null : Promise.reject(error)),
@@ -321,6 +326,11 @@ export async function readDirectoryRoles(
       read,
     ).catch((error: unknown) => (isLicenceRefusal(error) ? [] : Promise.reject(error))),
   ]);
+  // Every list is waited for and the first failure in this order is reported, not the first to arrive: a reader
+  // refused both the role lists and eligibility is told the role lists' permission, every time.
+  const definitions = settledValue(definitionsRead);
+  const assignments = settledValue(assignmentsRead);
+  const eligibilities = settledValue(eligibilitiesRead);
   const names = new Map<string, string>();
   for (const d of definitions) {
     if (!d.displayName) continue;
