@@ -21,6 +21,7 @@ import { openStore } from '../src/store/index.ts';
 import { spawnChild, trackTempDir } from './scan/children.ts';
 import { connectControl } from './scan/emulator-control.ts';
 import type { HostInput, HostReady } from './scan/emulator-host.ts';
+import { benchIntegration } from './scan/integration.ts';
 import { analyseLog } from './scan/request-log.ts';
 
 const HOST = new URL('./scan/emulator-host.ts', import.meta.url);
@@ -175,19 +176,7 @@ export async function run(argv: string[]): Promise<void> {
     const scans: DeltaScanFigures[] = [];
     let churn: DeltaResult['churn'] = { applications: 0, byKind: {} };
     try {
-      await store.integrations.create({
-        name: 'bench',
-        tenantId: host.tenantId,
-        clientId: host.clientId,
-        auth: { method: 'certificate', certificatePath: host.certificatePath },
-        cloud: {
-          name: 'custom',
-          loginUrl: host.origin,
-          graphUrl: host.origin,
-          armUrl: host.origin,
-          caFile: host.caBundlePath,
-        },
-      });
+      await store.integrations.create(benchIntegration(host));
       const service = createScanService({
         store,
         collect: createGraphCollect({

@@ -11,6 +11,7 @@ import { createScanService } from '../../src/services/scan-service.ts';
 import { openStore } from '../../src/store/index.ts';
 import { trackTempDir } from '../scan/children.ts';
 import type { EmulatorControlClient } from '../scan/emulator-control.ts';
+import { benchIntegration } from '../scan/integration.ts';
 import type { BlastRadiusHostReady } from './emulator-host.ts';
 import { familiesOf, PARTS, type Part, type PartStats, splitLog } from './request-split.ts';
 
@@ -64,19 +65,7 @@ export async function runLanyardScans(
   const store = await openStore({ dataDir });
   const figures: ScanFigures[] = [];
   try {
-    await store.integrations.create({
-      name: 'bench',
-      tenantId: host.tenantId,
-      clientId: host.clientId,
-      auth: { method: 'certificate', certificatePath: host.certificatePath },
-      cloud: {
-        name: 'custom',
-        loginUrl: host.origin,
-        graphUrl: host.origin,
-        armUrl: host.origin,
-        caFile: host.caBundlePath,
-      },
-    });
+    await store.integrations.create(benchIntegration(host));
     const offsetMs = await control.clockOffsetMs();
     let seen = (await control.requests()).length;
     for (const [i, scan] of SCANS.entries()) {
