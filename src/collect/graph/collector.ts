@@ -149,8 +149,6 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
   const warnings: string[] = [];
   const plan: QueryPlan = {};
   const keyCredentialPagesAtOnce = options.keyCredentialPagesAtOnce ?? KEY_CREDENTIAL_PAGES_AT_ONCE;
-  let pages = 0;
-  let objects = 0;
   let unreadableOwners = 0;
 
   // onFacts is called one page at a time, identity pages first, the rest in the order they complete.
@@ -188,18 +186,7 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     return { ...(await mapContext()), disabledUsers: await disabledUsers };
   };
 
-  function progress(name: string, pageObjects: number): void {
-    pages += 1;
-    objects += pageObjects;
-    const stats = transport.stats();
-    options.onProgress?.({
-      pages,
-      objects,
-      requests: stats.requests,
-      resourceUnits: stats.resourceUnits,
-      resource: name,
-    });
-  }
+  const progress = progressReporter(transport, options.onProgress);
 
   /** Reads objects' full lists through $batch and delivers their facts. */
   async function readFullLists(
@@ -525,6 +512,21 @@ export async function collectInventory(options: CollectInventoryOptions): Promis
     tenantReadings,
   });
   return { ...result, ...(azureSubscriptions ? { azureSubscriptions } : {}) };
+}
+
+/** Counts the pages and objects a collection read and tells `onProgress` after each page, with the cost so far. */
+export function progressReporter(
+  transport: Pick<GraphTransport, 'stats'>,
+  onProgress: ((progress: CollectProgress) => void) | undefined,
+): (resource: string, pageObjects: number) => void {
+  let pages = 0;
+  let objects = 0;
+  return (resource, pageObjects) => {
+    pages += 1;
+    objects += pageObjects;
+    const stats = transport.stats();
+    onProgress?.({ pages, objects, requests: stats.requests, resourceUnits: stats.resourceUnits, resource });
+  };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type CollectInventoryOptions,
   type CollectInventoryResult,
   endOfCollection,
+  progressReporter,
   type QueryPlan,
 } from './collector.ts';
 import { failsAlone, readDisabledUsers, resolveTenant } from './collector-reads.ts';
@@ -82,20 +83,7 @@ export async function collectIncremental(
   const warnings: string[] = [];
   const plan: QueryPlan = { ...(options.plan ?? {}) };
   const counter = createCounter();
-  let objects = 0;
-  let pages = 0;
-  const progress = (resource: string, count: number) => {
-    pages += 1;
-    objects += count;
-    const stats = transport.stats();
-    options.onProgress?.({
-      pages,
-      objects,
-      requests: stats.requests,
-      resourceUnits: stats.resourceUnits,
-      resource,
-    });
-  };
+  const progress = progressReporter(transport, options.onProgress);
 
   // 1. What changed, before anything is staged.
   const auditsSince = new Date(Date.parse(state.auditsFrom) - AUDIT_LAG_MS);
