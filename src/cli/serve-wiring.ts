@@ -4,9 +4,6 @@
 // then closes the store.
 import { once } from 'node:events';
 import pino from 'pino';
-import type { AlertChannel } from '../alerts/channel.ts';
-import type { AlertsConfig } from '../alerts/config.ts';
-import type { EventSink } from '../deliver/sink.ts';
 import { openJobs } from '../jobs/boss.ts';
 import { SCAN_QUEUE } from '../jobs/scan-queue.ts';
 import { type AfterScan, createScanWorker, type WorkerLog } from '../jobs/scan-worker.ts';
@@ -16,8 +13,7 @@ import { buildApp } from '../server/app.ts';
 import { createHealthCheck } from '../server/health.ts';
 import { isLoopback } from '../server/loopback.ts';
 import { createMetrics } from '../server/metrics.ts';
-import { createMonitoringService } from '../services/monitoring-service.ts';
-import type { SinkRound } from '../services/outbox-relay.ts';
+import { createMonitoringService, type MonitoringService } from '../services/monitoring-service.ts';
 import type { Store } from '../store/index.ts';
 import { buildMonitoring, loadMonitoringSettings } from './monitoring-settings.ts';
 import { loadRiskSettings } from './risk-settings.ts';
@@ -76,6 +72,14 @@ export async function runService(globals: GlobalOptions, options: ServiceOptions
       closers.push(() => shared.close());
     }
     const metrics = createMetrics({ backlog: () => store.outbox.backlog() });
+    // The rounds between scans (outbox delivery, the daily digest) go through one monitoring service.
+    const between = createMonitoringService({
+      store,
+      lastUse: store.lastUse,
+      now: Date.now,
+      ...monitoringWiring,
+      onDeliveries: (rounds) => metrics.delivered(rounds),
+    });
 
     // Bound before any job is taken, so a port in use fails the start, not a scan. A worker listens only when
     // given a port: several on one machine would otherwise fight over the default one.
@@ -110,7 +114,7 @@ export async function runService(globals: GlobalOptions, options: ServiceOptions
     if (options.role === 'serve') {
       closers.push(await keepSchedules(store, jobs.boss, log));
       // The serving process alone sends the digest: several workers would each send it.
-      if (monitoringWiring.alerts?.digest.enabled) closers.push(keepDigesting(store, monitoringWiring, log));
+      if (monitoringWiring.alerts?.digest.enabled) closers.push(keepDigesting(between, log));
     }
 
     const worker = createScanWorker({
@@ -127,7 +131,7 @@ export async function runService(globals: GlobalOptions, options: ServiceOptions
     });
     await worker.start();
     closers.push(() => worker.stop());
-    if (monitoringWiring.sinks.length) closers.push(keepDelivering(store, monitoringWiring, metrics, log));
+    if (monitoringWiring.sinks.length) closers.push(keepDelivering(between, log));
     if (options.role === 'worker') say(`lanyard worker: taking scan jobs, ${options.concurrency} at a time`);
 
     if (!stop.aborted) await once(stop, 'abort');
@@ -147,19 +151,7 @@ const DELIVERY_MS = 15_000;
  * Delivers the outbox every few seconds (each sink's failed events wait for their own retry time), so a sink
  * that was down catches up without waiting for the next scan; returns what stops it.
  */
-function keepDelivering(
-  store: Store,
-  wiring: { sinks: readonly EventSink[] },
-  metrics: { delivered(rounds: readonly SinkRound[]): void },
-  log: WorkerLog,
-): () => Promise<void> {
-  const monitoring = createMonitoringService({
-    store,
-    lastUse: store.lastUse,
-    now: Date.now,
-    sinks: wiring.sinks,
-    onDeliveries: (rounds) => metrics.delivered(rounds),
-  });
+function keepDelivering(monitoring: Pick<MonitoringService, 'deliver'>, log: WorkerLog): () => Promise<void> {
   // A long backlog is drained by the round under way: the next starts only after it.
   return repeatEvery(
     DELIVERY_MS,
@@ -200,17 +192,9 @@ const DIGEST_CHECK_MS = 5 * 60_000;
 
 /** Sends the email channels' daily digest once it is due, checking every few minutes; returns what stops it. */
 function keepDigesting(
-  store: Store,
-  wiring: { channels: readonly AlertChannel[]; alerts?: AlertsConfig },
+  monitoring: Pick<MonitoringService, 'sendDigest'>,
   log: WorkerLog,
 ): () => Promise<void> {
-  const monitoring = createMonitoringService({
-    store,
-    lastUse: store.lastUse,
-    now: Date.now,
-    channels: wiring.channels,
-    ...(wiring.alerts ? { alerts: wiring.alerts } : {}),
-  });
   return repeatEvery(
     DIGEST_CHECK_MS,
     async () => {

@@ -313,3 +313,5 @@ export function createMonitoringService(deps: MonitoringDeps) {
     },
   };
 }
+
+export type MonitoringService = ReturnType<typeof createMonitoringService>;
