@@ -210,7 +210,7 @@ export function createScanService({
   return {
     async run(integrationName: string, options: RunScanOptions = {}): Promise<RunScanOutcome> {
       const integration = await integrationNamed(store.integrations, integrationName, 'integration');
-      const startedAt = now();
+      let startedAt = now();
       const signal = options.signal ?? new AbortController().signal;
       let writer: Awaited<ReturnType<Store['scans']['begin']>>;
       for (;;) {
@@ -221,6 +221,8 @@ export function createScanService({
           if (!(error instanceof ScanInProgress)) throw error;
           const joined = await join(integration, error, signal, options.onJoin);
           if (joined) return joined;
+          // The scan it waited for died: this one starts now, not when it was asked for.
+          startedAt = now();
         }
       }
       const parts = createPartTracker();

@@ -18,7 +18,11 @@ describe('a scan asked for while a dead process holds the last one (postgres)', 
     const store = await db.open();
     const integration = await store.integrations.create(plainIntegration('tenant'));
     // What a dead process leaves: a running scan whose lease nobody renews.
-    const dead = await store.scans.begin(integration.id, new Date(), { leaseMs: 2_000, renewEveryMs: 0 });
+    const deadAt = Date.now();
+    const dead = await store.scans.begin(integration.id, new Date(deadAt), {
+      leaseMs: 2_000,
+      renewEveryMs: 0,
+    });
     const joined: number[] = [];
     const outcome = await Promise.race([
       scriptedScans(store, async () => collected()).run('tenant', { onJoin: (scan) => joined.push(scan.id) }),
@@ -35,5 +39,11 @@ describe('a scan asked for while a dead process holds the last one (postgres)', 
     const record = await store.scans.get(dead.id);
     assert.equal(record?.status, 'failed');
     assert.match(record?.reason ?? '', /^abandoned/);
+    // It started once the dead one's lease had run out, not when it was asked for.
+    const started = await store.scans.get(outcome.summary.scanId);
+    assert.ok(
+      started!.startedAt.getTime() >= deadAt + 2_000,
+      `started ${started!.startedAt.toISOString()}, the dead scan's lease ran out ${new Date(deadAt + 2_000).toISOString()}`,
+    );
   });
 });
