@@ -2,6 +2,7 @@
 // remove most of the inventory, a bad --max-removal, a least-privileged reader, and two scans asked at once.
 // Each ends with a one-line cause and fix, its exit code, and the previous inventory intact.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { EXIT_CODES } from '../../src/core/errors.ts';
+import { builtCli } from '../support/built-cli.ts';
 import { seedPgliteDir, TEST_DATABASE_URL } from '../support/databases.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -82,6 +84,40 @@ test('a Graph page without its value array fails the scan as upstream, never as 
     emulator.control.clearFaults();
   }
   assert.equal(await inventoryJson(), before);
+});
+
+test('Ctrl+C mid-scan: the scan is recorded partial, removes nothing, and the command exits 130 without a stack', async () => {
+  const before = await inventoryJson();
+  const { bin } = await builtCli();
+  emulator.control.injectFaults({ latencyMs: 200 });
+  try {
+    const child = spawn(process.execPath, [bin, 'scan', '--integration', 'prod', '--full'], {
+      env: { ...process.env, ...env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // The first page read: the scan is under way.
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (/^scan: \d+ objects/m.test(stderr)) resolve();
+      });
+      void exited.then(() => resolve());
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, `${stdout}\n${stderr}`);
+    assert.match(stdout, /^scan \d+ of "prod": partial \(interrupted\)/m);
+    assert.match(stderr, /^interrupted: what was read is recorded as a partial scan, which removed nothing/m);
+    assert.doesNotMatch(stderr, /unexpected failure|AbortError/);
+  } finally {
+    emulator.control.clearFaults();
+  }
+  assert.equal(await inventoryJson(), before, 'nothing lost or replaced');
 });
 
 test('--max-removal takes a percentage', async () => {

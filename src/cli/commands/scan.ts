@@ -106,6 +106,8 @@ export function registerScan(program: Command): void {
           ...monitoring.sinks.map((sink) => sink.close?.()),
           ...monitoring.channels.map((channel) => channel.close?.()),
         ]);
+      // Ctrl+C: the scan under way records what it read as partial (it removes nothing), and no further one starts.
+      const interrupt = new AbortController();
       const summaries = await withStore(program.opts<GlobalOptions>(), async (store) => {
         const names = options.integration
           ? [options.integration as string]
@@ -121,7 +123,6 @@ export function registerScan(program: Command): void {
           tiers,
           monitoring,
         );
-        const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();
         process.once('SIGINT', onSignal);
         const results = [];
@@ -144,6 +145,7 @@ export function registerScan(program: Command): void {
             });
             progress.stop();
             results.push(result);
+            if (interrupt.signal.aborted) break;
           }
         } finally {
           process.off('SIGINT', onSignal);
@@ -152,6 +154,14 @@ export function registerScan(program: Command): void {
       }).finally(closeMonitoring);
       for (const { summary } of summaries) {
         process.stdout.write(`${options.json ? inertJson(summary) : renderSummary(summary)}\n`);
+      }
+      if (interrupt.signal.aborted) {
+        process.stderr.write(
+          'interrupted: what was read is recorded as a partial scan, which removed nothing; the previous data is kept\n',
+        );
+        // 128 + SIGINT, as shells report a command stopped by Ctrl+C.
+        process.exitCode = 130;
+        return;
       }
       // The summary is printed either way; the exit code still tells scripts the scan did not succeed.
       const failed = summaries.find((s) => s.error !== undefined);
